@@ -1,0 +1,28 @@
+/**
+ * @file
+ * Randomness for CHAP identifiers and challenges, injected so that the
+ * sans-I/O CHAP code is deterministic under test.
+ */
+#pragma once
+
+#include <cstddef>
+#include <span>
+
+namespace iscsi::auth {
+
+class random_source {
+public:
+    virtual ~random_source() = default;
+    /// Fills `out` with unpredictable bytes. Must not fail.
+    virtual void fill(std::span<std::byte> out) = 0;
+};
+
+/**
+ * OpenSSL's CSPRNG (RAND_bytes). Thread-safe. If RAND_bytes ever fails (the
+ * generator cannot be seeded) the process is terminated: issuing predictable
+ * challenges would silently void mutual authentication, and there is no
+ * safe degraded mode.
+ */
+[[nodiscard]] random_source& system_random();
+
+} // namespace iscsi::auth

@@ -1,0 +1,64 @@
+/**
+ * @file
+ * A PDU as it travels (RFC 7143 §11.1), with padding and digests removed:
+ * the unit the reader produces, the writer consumes and the typed codecs
+ * (login.hpp, scsi_cmd.hpp, ...) translate.
+ */
+#pragma once
+
+#include "iscsi/core/byte_io.hpp"
+#include "iscsi/core/ids.hpp"
+#include "iscsi/pdu/opcode.hpp"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace iscsi::pdu {
+
+/// Largest AHS area: TotalAHSLength is one byte of 4-byte words (§11.2.1.5).
+inline constexpr std::size_t max_ahs_size = 255 * 4;
+/// Largest data segment: DataSegmentLength is 24 bits (§11.2.1.6).
+inline constexpr std::size_t max_data_segment_size = 0xffffff;
+
+struct raw_pdu {
+    std::array<std::byte, bhs_size> bhs{};
+    /// All AHS bytes, a multiple of 4 (TotalAHSLength * 4).
+    std::vector<std::byte> ahs;
+    /// The data segment, without padding.
+    std::vector<std::byte> data;
+
+    /// Opcode bits of byte 0, with the I bit masked off. May be a value
+    /// outside the enum when the peer sent an unknown opcode.
+    [[nodiscard]] opcode op() const noexcept
+    {
+        return static_cast<opcode>(std::to_integer<std::uint8_t>(bhs[0]) & opcode_mask);
+    }
+    /// The I bit (§11.1.1): immediate delivery, initiator PDUs only.
+    [[nodiscard]] bool immediate() const noexcept
+    {
+        return (std::to_integer<std::uint8_t>(bhs[0]) & immediate_flag) != 0;
+    }
+    /// Byte 1 bit 7 (F, or T on login PDUs).
+    [[nodiscard]] bool final_bit() const noexcept
+    {
+        return (std::to_integer<std::uint8_t>(bhs[1]) & final_flag) != 0;
+    }
+    /// Initiator Task Tag, bytes 16..19 (§11.2.1.8).
+    [[nodiscard]] itt task_tag() const noexcept { return itt{load_be32(std::span{bhs}.subspan(16))}; }
+    /// TotalAHSLength in 4-byte words, byte 4 (§11.2.1.5).
+    [[nodiscard]] std::uint8_t total_ahs_length() const noexcept
+    {
+        return std::to_integer<std::uint8_t>(bhs[4]);
+    }
+    /// DataSegmentLength, bytes 5..7 (§11.2.1.6).
+    [[nodiscard]] std::uint32_t data_segment_length() const noexcept
+    {
+        return load_be24(std::span{bhs}.subspan(5));
+    }
+
+    friend bool operator==(raw_pdu const&, raw_pdu const&) = default;
+};
+
+} // namespace iscsi::pdu

@@ -1,0 +1,120 @@
+/**
+ * @file
+ * One connection in the full feature phase at ErrorRecoveryLevel 0
+ * (RFC 7143 §4, §11): SCSI commands with immediate, unsolicited and
+ * R2T-solicited Data-Out, Data-In with phase collapse, text exchanges with
+ * continuation, NOP pings both ways, logout. Sans-I/O: submit tasks, feed
+ * PDUs, poll PDUs to send and completions.
+ *
+ * Session recovery (reconnect, reinstatement, replacement_timeout) sits
+ * above this type: when error() is set, the owner drops the connection and
+ * the outstanding tasks come back from fail_all().
+ */
+#pragma once
+
+#include "iscsi/core/error.hpp"
+#include "iscsi/core/ids.hpp"
+#include "iscsi/core/serial_number.hpp"
+#include "iscsi/pdu/raw_pdu.hpp"
+#include "iscsi/session/cmd_window.hpp"
+#include "iscsi/session/task.hpp"
+#include "iscsi/text/params.hpp"
+
+#include <deque>
+#include <map>
+#include <optional>
+#include <vector>
+
+namespace iscsi::session {
+
+/// The state a login leaves behind (see login::login_success).
+struct ffp_params {
+    text::negotiated_params params;
+    cmdsn cmd_sn{};
+    cmdsn exp_cmd_sn{};
+    cmdsn max_cmd_sn{};
+    statsn exp_stat_sn{};
+    /// Bound on a continued text response (SendTargets of many targets).
+    std::size_t max_text_bytes = 16 * 1024 * 1024;
+};
+
+class ffp_connection {
+public:
+    explicit ffp_connection(ffp_params p);
+
+    itt submit(scsi_request req);
+    itt submit_text(text::key_values keys);
+    itt submit_logout(pdu::logout_reason reason, cid c = cid{});
+    itt submit_nop(std::vector<std::byte> ping_data = {});
+
+    void handle_pdu(pdu::raw_pdu const& raw);
+
+    [[nodiscard]] std::optional<pdu::raw_pdu> poll_transmit();
+    [[nodiscard]] std::optional<completion> poll_completion();
+    [[nodiscard]] std::optional<async_event> poll_event();
+
+    /// Set when the connection can no longer be used (recovery_for() says how).
+    [[nodiscard]] std::error_code error() const noexcept { return error_; }
+    [[nodiscard]] diagnostics const& diag() const noexcept { return diag_; }
+    /// Fails every outstanding task with `why` (connection lost, shutdown).
+    void fail_all(std::error_code why);
+
+    [[nodiscard]] std::size_t outstanding() const noexcept { return tasks_.size(); }
+    [[nodiscard]] statsn exp_stat_sn() const noexcept { return exp_stat_sn_; }
+    [[nodiscard]] cmd_window const& window() const noexcept { return window_; }
+    [[nodiscard]] text::negotiated_params const& params() const noexcept { return params_; }
+
+private:
+    enum class task_kind : std::uint8_t { scsi, text, logout, nop };
+
+    struct task {
+        task_kind kind{};
+        scsi_request req;            ///< scsi
+        scsi_outcome out;            ///< scsi result being filled in
+        std::uint32_t received = 0;  ///< Data-In bytes so far
+        std::uint32_t immediate_bytes = 0; ///< write data sent with the command
+        datasn next_data_sn{};       ///< expected DataSN of the next Data-In
+        unsigned active_r2ts = 0;
+        text::key_values text_keys;  ///< text request, then the response
+        logout_outcome logout{};
+        std::vector<std::byte> text_in;
+        std::vector<std::byte> ping; ///< ping data, then the echo
+        std::optional<pdu::raw_pdu> command; ///< waiting for the window to open
+        pdu::logout_reason reason{};
+        cid logout_cid{};
+    };
+
+    itt add_task(task t);
+    void queue_command(itt tag, pdu::raw_pdu cmd, bool immediate);
+    void flush_window();
+    void send_unsolicited(itt tag, task& t, std::uint32_t from, std::uint32_t to);
+    void send_data_out(itt tag, task& t, ttt target_tag, std::uint32_t offset, std::uint32_t length);
+    void complete(itt tag, std::error_code ec = {});
+    void fail(std::error_code ec, std::string detail);
+    void advance_stat_sn(statsn sn) noexcept;
+
+    void on_scsi_response(pdu::raw_pdu const& raw);
+    void on_data_in(pdu::raw_pdu const& raw);
+    void on_r2t(pdu::raw_pdu const& raw);
+    void on_nop_in(pdu::raw_pdu const& raw);
+    void on_text_response(pdu::raw_pdu const& raw);
+    void on_logout_response(pdu::raw_pdu const& raw);
+    void on_reject(pdu::raw_pdu const& raw);
+    void on_async(pdu::raw_pdu const& raw);
+
+    text::negotiated_params params_;
+    cmd_window window_;
+    statsn exp_stat_sn_;
+    std::size_t max_text_bytes_;
+    std::uint32_t next_itt_ = 1;
+
+    std::map<std::uint32_t, task> tasks_;
+    std::deque<itt> waiting_;  ///< non-immediate commands held by the window
+    std::deque<pdu::raw_pdu> outbound_;
+    std::deque<completion> completions_;
+    std::deque<async_event> events_;
+    std::error_code error_;
+    diagnostics diag_;
+};
+
+} // namespace iscsi::session

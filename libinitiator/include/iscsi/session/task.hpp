@@ -1,0 +1,70 @@
+/**
+ * @file
+ * What callers ask of a full-feature connection and what they get back.
+ */
+#pragma once
+
+#include "iscsi/core/ids.hpp"
+#include "iscsi/pdu/logout.hpp"
+#include "iscsi/pdu/scsi_cmd.hpp"
+#include "iscsi/scsi/cdb.hpp"
+#include "iscsi/text/key_value.hpp"
+
+#include <cstdint>
+#include <system_error>
+#include <variant>
+#include <vector>
+
+namespace iscsi::session {
+
+struct scsi_request {
+    lun lun_{};
+    scsi::command cmd;
+    /// For writes: exactly cmd.expected_length bytes.
+    std::vector<std::byte> data_out;
+    pdu::task_attribute attr = pdu::task_attribute::simple;
+};
+
+struct scsi_outcome {
+    pdu::service_response response = pdu::service_response::command_completed;
+    std::uint8_t status = 0;       ///< SAM status; 0 = GOOD
+    std::vector<std::byte> data;   ///< Data-In, trimmed to what the target sent
+    std::vector<std::byte> sense;  ///< sense data with CHECK CONDITION
+    std::uint32_t residual = 0;
+    bool underflow = false;
+    bool overflow = false;
+};
+
+struct text_outcome {
+    text::key_values keys; ///< the whole (possibly continued) response
+};
+
+struct logout_outcome {
+    pdu::logout_response_code response{};
+    std::uint16_t time2wait = 0;
+    std::uint16_t time2retain = 0;
+};
+
+struct nop_outcome {
+    std::vector<std::byte> echoed;
+};
+
+/// One finished task. `error` set means the outcome is not meaningful.
+struct completion {
+    itt tag{};
+    std::error_code error{};
+    std::variant<scsi_outcome, text_outcome, logout_outcome, nop_outcome> outcome;
+};
+
+/// Async Message events (§11.9) surfaced to the owner of the connection.
+enum class async_event : std::uint8_t {
+    scsi_async_event = 0,
+    logout_requested = 1,
+    connection_drop = 2,
+    session_drop = 3,
+    negotiation_requested = 4,
+    task_termination = 5,
+    vendor = 255,
+};
+
+} // namespace iscsi::session

@@ -1,0 +1,54 @@
+#include "iscsi/pdu/reject.hpp"
+
+#include "bhs_codec.hpp"
+
+namespace iscsi::pdu {
+namespace {
+
+using namespace detail;
+
+// §11.17.
+constexpr std::size_t off_reason = 2;
+constexpr std::size_t off_stat_sn = 24;
+constexpr std::size_t off_exp_cmd_sn = 28;
+constexpr std::size_t off_max_cmd_sn = 32;
+constexpr std::size_t off_data_sn = 36;
+
+} // namespace
+
+raw_pdu encode(reject const& p)
+{
+    raw_pdu r = start(opcode::reject, false, final_flag);
+    bhs_out out{r};
+    out.u8(off_reason, static_cast<std::uint8_t>(p.reason));
+    out.u32(off_itt, reserved_itt.value());  // §11.17: ITT is 0xffffffff
+    out.u32(off_stat_sn, p.stat_sn.value());
+    out.u32(off_exp_cmd_sn, p.exp_cmd_sn.value());
+    out.u32(off_max_cmd_sn, p.max_cmd_sn.value());
+    out.u32(off_data_sn, p.data_sn.value());
+    r.data = p.rejected_header;
+    finish(r);
+    return r;
+}
+
+result<reject> decode_reject(raw_pdu const& raw, diagnostics* diag)
+{
+    if (auto ec = check_header(raw, opcode::reject, diag)) return ec;
+    bhs_in in{raw};
+    reject p;
+    p.reason = static_cast<reject_reason>(in.u8(off_reason));
+    p.stat_sn = in.get32<statsn>(off_stat_sn);
+    p.exp_cmd_sn = in.get32<cmdsn>(off_exp_cmd_sn);
+    p.max_cmd_sn = in.get32<cmdsn>(off_max_cmd_sn);
+    p.data_sn = in.get32<datasn>(off_data_sn);
+    p.rejected_header = raw.data;
+    return p;
+}
+
+std::optional<itt> rejected_task_tag(reject const& r) noexcept
+{
+    if (r.rejected_header.size() < bhs_size) return std::nullopt;
+    return itt{load_be32(std::span{r.rejected_header}.subspan(off_itt))};
+}
+
+} // namespace iscsi::pdu

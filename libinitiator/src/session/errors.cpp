@@ -1,0 +1,51 @@
+#include "iscsi/session/errors.hpp"
+
+#include <string>
+
+namespace iscsi::session {
+namespace {
+
+class category_impl final : public error_category {
+public:
+    char const* name() const noexcept override { return "iscsi.session"; }
+
+    std::string message(int v) const override
+    {
+        switch (static_cast<errc>(v)) {
+        case errc::unexpected_pdu: return "the target sent a PDU that is not valid in the full feature phase";
+        case errc::unknown_task: return "the target answered a task that does not exist";
+        case errc::data_overrun: return "the target sent more data than the command asked for";
+        case errc::bad_r2t: return "the target asked for data outside the command's transfer";
+        case errc::too_many_r2ts: return "the target exceeded MaxOutstandingR2T";
+        case errc::sequence_error: return "the target's data or R2T sequence numbers are out of order";
+        case errc::rejected: return "the target rejected a PDU";
+        case errc::text_too_long: return "the target's text response is longer than allowed";
+        case errc::target_dropped: return "the target asked to drop the connection";
+        case errc::logout_failed: return "the target did not complete the logout";
+        case errc::connection_closed: return "the connection closed while the task was outstanding";
+        case errc::task_aborted: return "the task was aborted";
+        case errc::window_closed: return "the target closed the command window";
+        }
+        return "unknown session error";
+    }
+
+    recovery recovery_of(int v) const noexcept override
+    {
+        switch (static_cast<errc>(v)) {
+        case errc::rejected:
+        case errc::logout_failed:
+        case errc::task_aborted: return recovery::report_to_user;
+        default: return recovery::drop_connection;
+        }
+    }
+};
+
+} // namespace
+
+error_category const& session_category() noexcept
+{
+    static category_impl const c;
+    return c;
+}
+
+} // namespace iscsi::session

@@ -1,0 +1,253 @@
+// Task submission and the outbound side of ffp_connection (RFC 7143 §4, §11).
+#include "iscsi/session/ffp_connection.hpp"
+
+#include "iscsi/pdu/data.hpp"
+#include "iscsi/pdu/logout.hpp"
+#include "iscsi/pdu/nop.hpp"
+#include "iscsi/pdu/scsi_cmd.hpp"
+#include "iscsi/pdu/text.hpp"
+#include "iscsi/session/errors.hpp"
+
+#include <algorithm>
+
+namespace iscsi::session {
+
+ffp_connection::ffp_connection(ffp_params p)
+    : params_(std::move(p.params)),
+      window_(p.cmd_sn, p.exp_cmd_sn, p.max_cmd_sn),
+      exp_stat_sn_(p.exp_stat_sn),
+      max_text_bytes_(p.max_text_bytes)
+{
+}
+
+itt ffp_connection::add_task(task t)
+{
+    // ITTs are unique among outstanding tasks (§11.1.4.2); 0xffffffff is
+    // reserved, so the counter skips it.
+    while (next_itt_ == reserved_itt.value() || tasks_.contains(next_itt_)) ++next_itt_;
+    itt const tag{next_itt_++};
+    tasks_.emplace(tag.value(), std::move(t));
+    return tag;
+}
+
+void ffp_connection::queue_command(itt tag, pdu::raw_pdu cmd, bool immediate)
+{
+    if (immediate) {
+        outbound_.push_back(std::move(cmd));
+        return;
+    }
+    tasks_.at(tag.value()).command = std::move(cmd);
+    waiting_.push_back(tag);
+    flush_window();
+}
+
+/// Sends held commands while the window is open, assigning CmdSN in order
+/// (§4.2.2.1: CmdSN increments for each non-immediate command). A write's
+/// unsolicited Data-Out follows its command.
+void ffp_connection::flush_window()
+{
+    while (!waiting_.empty() && window_.open()) {
+        itt const tag = waiting_.front();
+        waiting_.pop_front();
+        auto it = tasks_.find(tag.value());
+        if (it == tasks_.end() || !it->second.command) continue;
+        pdu::raw_pdu cmd = std::move(*it->second.command);
+        it->second.command.reset();
+        store_be32(std::span{cmd.bhs}.subspan(24), window_.take().value());
+        store_be32(std::span{cmd.bhs}.subspan(28), exp_stat_sn_.value());
+        outbound_.push_back(std::move(cmd));
+        task& t = it->second;
+        if (t.kind == task_kind::scsi && t.req.cmd.dir == scsi::data_direction::write) {
+            std::uint32_t const edtl = t.req.cmd.expected_length;
+            std::uint32_t const imm = t.immediate_bytes;
+            if (!params_.initial_r2t) {
+                // §13.11/§13.14: unsolicited data up to FirstBurstLength,
+                // immediate data included.
+                std::uint32_t const unsolicited = std::min(edtl, params_.first_burst_length);
+                if (unsolicited > imm) send_unsolicited(tag, t, imm, unsolicited);
+            }
+        }
+    }
+}
+
+itt ffp_connection::submit(scsi_request req)
+{
+    task t;
+    t.kind = task_kind::scsi;
+    t.req = std::move(req);
+    auto const& cmd = t.req.cmd;
+    std::uint32_t const edtl = cmd.expected_length;
+
+    pdu::scsi_command c;
+    c.read = cmd.dir == scsi::data_direction::read || cmd.dir == scsi::data_direction::bidirectional;
+    c.write = cmd.dir == scsi::data_direction::write || cmd.dir == scsi::data_direction::bidirectional;
+    c.attr = t.req.attr;
+    c.lun_ = t.req.lun_;
+    c.expected_data_transfer_length = edtl;
+    c.cdb.assign(cmd.cdb_.view().begin(), cmd.cdb_.view().end());
+    std::uint32_t imm = 0;
+    if (c.write) {
+        if (params_.immediate_data)
+            imm = std::min({edtl, params_.first_burst_length, params_.max_xmit_data_segment_length});
+        c.data.assign(t.req.data_out.begin(), t.req.data_out.begin() + imm);
+        // F=1 unless unsolicited Data-Out PDUs follow (§11.3.1).
+        std::uint32_t const unsolicited = params_.initial_r2t ? imm : std::min(edtl, params_.first_burst_length);
+        c.final = unsolicited <= imm;
+    }
+    if (c.read) t.out.data.resize(edtl);
+    t.immediate_bytes = imm;
+    itt const tag = add_task(std::move(t));
+    c.itt_ = tag;
+    queue_command(tag, pdu::encode(std::move(c)), false);
+    return tag;
+}
+
+void ffp_connection::send_unsolicited(itt tag, task& t, std::uint32_t from, std::uint32_t to)
+{
+    // Unsolicited Data-Out uses TTT 0xffffffff and one data sequence whose
+    // last PDU has F set (§11.7.1).
+    send_data_out(tag, t, reserved_ttt, from, to - from);
+}
+
+void ffp_connection::send_data_out(itt tag, task& t, ttt target_tag, std::uint32_t offset, std::uint32_t length)
+{
+    std::uint32_t const mdsl = std::max<std::uint32_t>(params_.max_xmit_data_segment_length, 512);
+    datasn sn{0}; // DataSN restarts for every R2T sequence (§11.7.5)
+    for (std::uint32_t done = 0; done < length;) {
+        std::uint32_t const n = std::min(mdsl, length - done);
+        pdu::data_out d;
+        d.final = done + n == length;
+        d.lun_ = t.req.lun_;
+        d.itt_ = tag;
+        d.ttt_ = target_tag;
+        d.exp_stat_sn = exp_stat_sn_;
+        d.data_sn = sn++;
+        d.buffer_offset = offset + done;
+        auto const first = t.req.data_out.begin() + static_cast<std::ptrdiff_t>(offset + done);
+        d.data.assign(first, first + n);
+        outbound_.push_back(pdu::encode(std::move(d)));
+        done += n;
+    }
+}
+
+itt ffp_connection::submit_text(text::key_values keys)
+{
+    task t;
+    t.kind = task_kind::text;
+    t.text_keys = std::move(keys);
+    pdu::text_request r;
+    r.final = true;
+    r.data = text::encode(t.text_keys);
+    itt const tag = add_task(std::move(t));
+    r.itt_ = tag;
+    queue_command(tag, pdu::encode(r), false);
+    return tag;
+}
+
+itt ffp_connection::submit_logout(pdu::logout_reason reason, cid c)
+{
+    task t;
+    t.kind = task_kind::logout;
+    t.reason = reason;
+    t.logout_cid = c;
+    itt const tag = add_task(std::move(t));
+    // Sent as an immediate command so a closed window cannot hold it back
+    // (§11.14: allowed), carrying the current CmdSN without advancing it.
+    pdu::logout_request r;
+    r.immediate = true;
+    r.reason = reason;
+    r.itt_ = tag;
+    r.cid_ = c;
+    r.cmd_sn = window_.next();
+    r.exp_stat_sn = exp_stat_sn_;
+    queue_command(tag, pdu::encode(r), true);
+    return tag;
+}
+
+itt ffp_connection::submit_nop(std::vector<std::byte> ping_data)
+{
+    task t;
+    t.kind = task_kind::nop;
+    t.ping = ping_data;
+    itt const tag = add_task(std::move(t));
+    // A ping that wants an answer: a valid ITT, TTT 0xffffffff, immediate
+    // (§11.18).
+    pdu::nop_out n;
+    n.immediate = true;
+    n.itt_ = tag;
+    n.ttt_ = reserved_ttt;
+    n.cmd_sn = window_.next();
+    n.exp_stat_sn = exp_stat_sn_;
+    n.data = std::move(ping_data);
+    queue_command(tag, pdu::encode(n), true);
+    return tag;
+}
+
+std::optional<pdu::raw_pdu> ffp_connection::poll_transmit()
+{
+    if (outbound_.empty()) return std::nullopt;
+    pdu::raw_pdu p = std::move(outbound_.front());
+    outbound_.pop_front();
+    return p;
+}
+
+std::optional<completion> ffp_connection::poll_completion()
+{
+    if (completions_.empty()) return std::nullopt;
+    completion c = std::move(completions_.front());
+    completions_.pop_front();
+    return c;
+}
+
+std::optional<async_event> ffp_connection::poll_event()
+{
+    if (events_.empty()) return std::nullopt;
+    async_event e = events_.front();
+    events_.pop_front();
+    return e;
+}
+
+namespace {
+using outcome_t = decltype(completion::outcome);
+} // namespace
+
+void ffp_connection::complete(itt tag, std::error_code ec)
+{
+    auto it = tasks_.find(tag.value());
+    if (it == tasks_.end()) return;
+    task& t = it->second;
+    auto make = [&]() -> outcome_t {
+        switch (t.kind) {
+        case task_kind::text: return outcome_t{std::in_place_type<text_outcome>, std::move(t.text_keys)};
+        case task_kind::logout: return outcome_t{std::in_place_type<logout_outcome>, t.logout};
+        case task_kind::nop: return outcome_t{std::in_place_type<nop_outcome>, std::move(t.ping)};
+        case task_kind::scsi: break;
+        }
+        t.out.data.resize(std::min<std::size_t>(t.out.data.size(), t.received));
+        return outcome_t{std::in_place_type<scsi_outcome>, std::move(t.out)};
+    };
+    completions_.push_back(completion{tag, ec, make()});
+    tasks_.erase(it);
+}
+
+void ffp_connection::fail_all(std::error_code why)
+{
+    std::vector<itt> tags;
+    for (auto const& [tag, t] : tasks_) tags.push_back(itt{tag});
+    for (itt tag : tags) complete(tag, why);
+    waiting_.clear();
+}
+
+void ffp_connection::fail(std::error_code ec, std::string detail)
+{
+    if (error_) return;
+    error_ = ec;
+    diag_.set(std::move(detail));
+}
+
+void ffp_connection::advance_stat_sn(statsn sn) noexcept
+{
+    if (sn + 1 > exp_stat_sn_) exp_stat_sn_ = sn + 1;
+}
+
+} // namespace iscsi::session

@@ -1,0 +1,215 @@
+// PDUs from the target in the full feature phase (RFC 7143 §11), one
+// handler per opcode.
+#include "iscsi/session/ffp_connection.hpp"
+
+#include "iscsi/pdu/async.hpp"
+#include "iscsi/pdu/data.hpp"
+#include "iscsi/pdu/logout.hpp"
+#include "iscsi/pdu/nop.hpp"
+#include "iscsi/pdu/r2t.hpp"
+#include "iscsi/pdu/reject.hpp"
+#include "iscsi/pdu/scsi_cmd.hpp"
+#include "iscsi/pdu/text.hpp"
+#include "iscsi/session/errors.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace iscsi::session {
+
+void ffp_connection::handle_pdu(pdu::raw_pdu const& raw)
+{
+    if (error_) return;
+    switch (raw.op()) {
+    case pdu::opcode::scsi_response: on_scsi_response(raw); break;
+    case pdu::opcode::data_in: on_data_in(raw); break;
+    case pdu::opcode::r2t: on_r2t(raw); break;
+    case pdu::opcode::nop_in: on_nop_in(raw); break;
+    case pdu::opcode::text_response: on_text_response(raw); break;
+    case pdu::opcode::logout_response: on_logout_response(raw); break;
+    case pdu::opcode::reject: on_reject(raw); break;
+    case pdu::opcode::async_message: on_async(raw); break;
+    default:
+        fail(errc::unexpected_pdu,
+             "opcode 0x" + std::to_string(static_cast<unsigned>(raw.op())) + " in the full feature phase");
+        return;
+    }
+    flush_window(); // a response may have opened the window
+}
+
+void ffp_connection::on_scsi_response(pdu::raw_pdu const& raw)
+{
+    diagnostics d;
+    auto r = pdu::decode_scsi_response(raw, &d);
+    if (!r) return fail(r.error(), d.message);
+    advance_stat_sn(r->stat_sn);
+    window_.update(r->exp_cmd_sn, r->max_cmd_sn);
+    auto it = tasks_.find(r->itt_.value());
+    if (it == tasks_.end() || it->second.kind != task_kind::scsi)
+        return fail(errc::unknown_task, "SCSI Response for ITT " + std::to_string(r->itt_.value()));
+    scsi_outcome& out = it->second.out;
+    out.response = r->response;
+    out.status = r->status;
+    out.sense = std::move(r->sense);
+    out.residual = r->residual_count;
+    out.underflow = r->residual_underflow;
+    out.overflow = r->residual_overflow;
+    complete(r->itt_);
+}
+
+void ffp_connection::on_data_in(pdu::raw_pdu const& raw)
+{
+    diagnostics d;
+    auto r = pdu::decode_data_in(raw, &d);
+    if (!r) return fail(r.error(), d.message);
+    window_.update(r->exp_cmd_sn, r->max_cmd_sn);
+    auto it = tasks_.find(r->itt_.value());
+    if (it == tasks_.end() || it->second.kind != task_kind::scsi)
+        return fail(errc::unknown_task, "Data-In for ITT " + std::to_string(r->itt_.value()));
+    task& t = it->second;
+    // ERL 0 has no SNACK to ask for a missing PDU: a DataSN gap is fatal.
+    if (r->data_sn != t.next_data_sn)
+        return fail(errc::sequence_error, "Data-In DataSN " + std::to_string(r->data_sn.value()) +
+                                              ", expected " + std::to_string(t.next_data_sn.value()));
+    ++t.next_data_sn;
+    std::size_t const end = std::size_t{r->buffer_offset} + r->data.size();
+    if (end > t.out.data.size())
+        return fail(errc::data_overrun, "Data-In up to byte " + std::to_string(end) + " of a " +
+                                            std::to_string(t.out.data.size()) + "-byte read");
+    std::copy(r->data.begin(), r->data.end(), t.out.data.begin() + r->buffer_offset);
+    t.received = std::max(t.received, static_cast<std::uint32_t>(end));
+    if (r->status_present) {
+        // Phase collapse (§11.7.4): status in the last Data-In, no SCSI Response.
+        advance_stat_sn(r->stat_sn);
+        t.out.status = r->status;
+        t.out.residual = r->residual_count;
+        t.out.underflow = r->residual_underflow;
+        t.out.overflow = r->residual_overflow;
+        complete(r->itt_);
+    }
+}
+
+void ffp_connection::on_r2t(pdu::raw_pdu const& raw)
+{
+    diagnostics d;
+    auto r = pdu::decode_r2t(raw, &d);
+    if (!r) return fail(r.error(), d.message);
+    window_.update(r->exp_cmd_sn, r->max_cmd_sn);
+    auto it = tasks_.find(r->itt_.value());
+    if (it == tasks_.end() || it->second.kind != task_kind::scsi)
+        return fail(errc::unknown_task, "R2T for ITT " + std::to_string(r->itt_.value()));
+    task& t = it->second;
+    std::uint64_t const end = std::uint64_t{r->buffer_offset} + r->desired_data_transfer_length;
+    // §11.8.4: the desired length is at most MaxBurstLength and lies within
+    // the write's Expected Data Transfer Length.
+    if (t.req.cmd.dir != scsi::data_direction::write || end > t.req.data_out.size() ||
+        r->desired_data_transfer_length == 0 || r->desired_data_transfer_length > params_.max_burst_length)
+        return fail(errc::bad_r2t, "R2T for bytes " + std::to_string(r->buffer_offset) + ".." +
+                                       std::to_string(end) + " of a " +
+                                       std::to_string(t.req.data_out.size()) + "-byte write");
+    send_data_out(r->itt_, t, r->ttt_, r->buffer_offset, r->desired_data_transfer_length);
+}
+
+void ffp_connection::on_nop_in(pdu::raw_pdu const& raw)
+{
+    diagnostics d;
+    auto r = pdu::decode_nop_in(raw, &d);
+    if (!r) return fail(r.error(), d.message);
+    window_.update(r->exp_cmd_sn, r->max_cmd_sn);
+    if (r->itt_ != reserved_itt) {
+        // The answer to our ping (§11.19): StatSN advances for it.
+        advance_stat_sn(r->stat_sn);
+        auto it = tasks_.find(r->itt_.value());
+        if (it == tasks_.end() || it->second.kind != task_kind::nop)
+            return fail(errc::unknown_task, "NOP-In for ITT " + std::to_string(r->itt_.value()));
+        it->second.ping = std::move(r->data);
+        return complete(r->itt_);
+    }
+    if (r->ttt_ == reserved_ttt) return; // an unsolicited status update
+    // The target pings us: answer with a NOP-Out carrying its TTT and data,
+    // ITT 0xffffffff, immediate (§11.18.4).
+    pdu::nop_out n;
+    n.immediate = true;
+    n.lun_ = r->lun_;
+    n.itt_ = reserved_itt;
+    n.ttt_ = r->ttt_;
+    n.cmd_sn = window_.next();
+    n.exp_stat_sn = exp_stat_sn_;
+    n.data = std::move(r->data);
+    outbound_.push_back(pdu::encode(n));
+}
+
+void ffp_connection::on_text_response(pdu::raw_pdu const& raw)
+{
+    diagnostics d;
+    auto r = pdu::decode_text_response(raw, &d);
+    if (!r) return fail(r.error(), d.message);
+    advance_stat_sn(r->stat_sn);
+    window_.update(r->exp_cmd_sn, r->max_cmd_sn);
+    auto it = tasks_.find(r->itt_.value());
+    if (it == tasks_.end() || it->second.kind != task_kind::text)
+        return fail(errc::unknown_task, "Text Response for ITT " + std::to_string(r->itt_.value()));
+    task& t = it->second;
+    if (t.text_in.size() + r->data.size() > max_text_bytes_)
+        return fail(errc::text_too_long, "text response over " + std::to_string(max_text_bytes_) + " bytes");
+    t.text_in.insert(t.text_in.end(), r->data.begin(), r->data.end());
+    if (!r->final) {
+        // §11.11.2 / Appendix: ask for the rest with an empty Text Request
+        // carrying the target's TTT.
+        pdu::text_request more;
+        more.final = true;
+        more.itt_ = r->itt_;
+        more.ttt_ = r->ttt_;
+        queue_command(r->itt_, pdu::encode(more), false);
+        return;
+    }
+    auto keys = text::parse(t.text_in, {.max_pairs = 1U << 20, .max_total_bytes = max_text_bytes_}, &d);
+    if (!keys) {
+        complete(r->itt_, keys.error());
+        return;
+    }
+    t.text_keys = std::move(*keys);
+    complete(r->itt_);
+}
+
+void ffp_connection::on_logout_response(pdu::raw_pdu const& raw)
+{
+    diagnostics d;
+    auto r = pdu::decode_logout_response(raw, &d);
+    if (!r) return fail(r.error(), d.message);
+    advance_stat_sn(r->stat_sn);
+    window_.update(r->exp_cmd_sn, r->max_cmd_sn);
+    auto it = tasks_.find(r->itt_.value());
+    if (it == tasks_.end() || it->second.kind != task_kind::logout)
+        return fail(errc::unknown_task, "Logout Response for ITT " + std::to_string(r->itt_.value()));
+    it->second.logout = logout_outcome{r->response, r->time2wait, r->time2retain};
+    bool const ok = r->response == pdu::logout_response_code::closed_successfully;
+    complete(r->itt_, ok ? std::error_code{} : make_error_code(errc::logout_failed));
+}
+
+void ffp_connection::on_reject(pdu::raw_pdu const& raw)
+{
+    diagnostics d;
+    auto r = pdu::decode_reject(raw, &d);
+    if (!r) return fail(r.error(), d.message);
+    advance_stat_sn(r->stat_sn);
+    window_.update(r->exp_cmd_sn, r->max_cmd_sn);
+    // The rejected PDU's header comes back in the data segment (§11.17.1);
+    // its ITT (bytes 16..19) names the task that failed.
+    if (auto tag = pdu::rejected_task_tag(*r); tag && tasks_.contains(tag->value()))
+        complete(*tag, errc::rejected);
+}
+
+void ffp_connection::on_async(pdu::raw_pdu const& raw)
+{
+    diagnostics d;
+    auto r = pdu::decode_async_message(raw, &d);
+    if (!r) return fail(r.error(), d.message);
+    advance_stat_sn(r->stat_sn);
+    window_.update(r->exp_cmd_sn, r->max_cmd_sn);
+    auto const e = static_cast<unsigned>(r->event);
+    events_.push_back(e <= 5 ? static_cast<async_event>(e) : async_event::vendor);
+    if (e == 2 || e == 3) fail(errc::target_dropped, "Async Message event " + std::to_string(e));
+}
+
+} // namespace iscsi::session

@@ -1,0 +1,131 @@
+// The imperative shell: sockets, timers and the one driver loop.
+#include "iscsi/transport/pdu_stream.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <algorithm>
+
+namespace iscsi::transport {
+
+using namespace asio::experimental::awaitable_operators;
+namespace {
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t read_chunk = 256 * 1024;
+} // namespace
+
+pdu_stream::pdu_stream(asio::any_io_executor ex) : socket_(std::move(ex)), in_(read_chunk) {}
+
+void pdu_stream::set_digests(pdu::digest_options d) noexcept
+{
+    digests_ = d;
+    reader_.set_digests(d);
+}
+
+std::string pdu_stream::peer() const
+{
+    boost::system::error_code ec;
+    auto ep = socket_.remote_endpoint(ec);
+    if (ec) return "(not connected)";
+    return ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+void pdu_stream::close() noexcept
+{
+    boost::system::error_code ignored;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+}
+
+asio::awaitable<std::error_code> pdu_stream::connect(std::string const& host, std::uint16_t port,
+                                                     duration timeout)
+{
+    asio::ip::tcp::resolver resolver(socket_.get_executor());
+    asio::steady_timer timer(socket_.get_executor());
+    timer.expires_after(timeout);
+
+    auto resolved = co_await (resolver.async_resolve(host, std::to_string(port), use_tuple) ||
+                              timer.async_wait(use_tuple));
+    if (resolved.index() == 1) co_return errc::connect_timeout;
+    auto [rec, endpoints] = std::get<0>(std::move(resolved));
+    if (rec) co_return std::error_code(rec);
+
+    auto connected =
+        co_await (asio::async_connect(socket_, endpoints, use_tuple) || timer.async_wait(use_tuple));
+    if (connected.index() == 1) {
+        close();
+        co_return errc::connect_timeout;
+    }
+    auto [cec, ep] = std::get<0>(connected);
+    if (cec) co_return std::error_code(cec);
+    socket_.set_option(asio::ip::tcp::no_delay(true));
+    co_return std::error_code{};
+}
+
+asio::awaitable<std::error_code> pdu_stream::write(pdu::raw_pdu const& p)
+{
+    out_.clear();
+    pdu::serialize(p, digests_, out_);
+    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(out_), use_tuple);
+    co_return std::error_code(ec);
+}
+
+asio::awaitable<result<pdu::raw_pdu>> pdu_stream::read(diagnostics* diag)
+{
+    for (;;) {
+        if (in_begin_ < in_end_) {
+            std::error_code ec;
+            auto const avail = std::span{in_}.subspan(in_begin_, in_end_ - in_begin_);
+            in_begin_ += reader_.put(avail, ec, diag);
+            if (ec) co_return ec;
+        }
+        if (reader_.has_pdu()) co_return reader_.take();
+        // Everything buffered was consumed: refill from the start.
+        in_begin_ = in_end_ = 0;
+        auto [ec, n] = co_await socket_.async_read_some(asio::buffer(in_), use_tuple);
+        if (ec == asio::error::eof) co_return make_error_code(errc::connection_closed);
+        if (ec) co_return std::error_code(ec);
+        in_end_ = n;
+    }
+}
+
+asio::awaitable<std::error_code> drive(pdu_stream& s, drive_hooks const& m, std::optional<time_point> deadline,
+                                       diagnostics* diag)
+{
+    asio::steady_timer timer(s.get_executor());
+    for (;;) {
+        while (auto p = m.poll_transmit()) {
+            if (auto ec = co_await s.write(*p)) co_return ec;
+        }
+        if (m.done()) co_return std::error_code{};
+
+        std::optional<time_point> const own = m.poll_timeout ? m.poll_timeout() : std::nullopt;
+        std::optional<time_point> wake = deadline;
+        if (own && (!wake || *own < *wake)) wake = own;
+        if (!wake) {
+            auto r = co_await s.read(diag);
+            if (!r) co_return r.error();
+            m.handle_pdu(*r);
+            continue;
+        }
+        timer.expires_at(*wake);
+        auto v = co_await (s.read(diag) || timer.async_wait(use_tuple));
+        if (v.index() == 1) {
+            if (own && wake == own) {
+                m.handle_timeout(clock::now());
+                continue; // the machine decides; it may now be done()
+            }
+            co_return errc::operation_timeout;
+        }
+        auto& r = std::get<0>(v);
+        if (!r) co_return r.error();
+        m.handle_pdu(*r);
+    }
+}
+
+} // namespace iscsi::transport
