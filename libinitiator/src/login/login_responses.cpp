@@ -68,6 +68,9 @@ void login_machine::handle_pdu(pdu::raw_pdu const& raw)
 
 bool login_machine::check_response(pdu::login_response const& r)
 {
+    // A refusal ends the login whatever its other fields say: tgt, for one,
+    // zeroes the ISID in error responses. Only successful steps are checked.
+    if (r.status_class != 0) return true;
     if (r.itt_ != login_itt) {
         fail(errc::itt_mismatch);
         return false;
@@ -76,7 +79,6 @@ bool login_machine::check_response(pdu::login_response const& r)
         fail(errc::isid_mismatch);
         return false;
     }
-    if (r.status_class != 0) return true; // the rest only binds a successful step
     if (r.version_active != 0) {
         fail(errc::unsupported_version, "Version-active " + std::to_string(r.version_active));
         return false;
