@@ -30,6 +30,8 @@ struct options {
     std::string initiator = "iqn.2026-11.org.example.initiator:demo";
     std::string username;
     std::string password;
+    std::string target_username; // mutual CHAP
+    std::string target_password;
     unsigned lun = 1;
     unsigned blocks = 256; // written and verified
     bool digests = false;
@@ -49,6 +51,8 @@ login::login_params make_params(options const& o)
     if (!o.username.empty()) {
         auth::chap_config chap;
         chap.initiator = {o.username, auth::secret(o.password)};
+        if (!o.target_username.empty())
+            chap.target = auth::chap_credentials{o.target_username, auth::secret(o.target_password)};
         p.chap = std::move(chap);
     }
     if (o.digests) {
@@ -150,6 +154,8 @@ int main(int argc, char** argv)
     app.add_option("-I,--initiator", o.initiator, "initiator name");
     app.add_option("-u,--username", o.username, "CHAP user name");
     app.add_option("-w,--password", o.password, "CHAP secret");
+    app.add_option("--target-username", o.target_username, "mutual CHAP: the target's user name");
+    app.add_option("--target-password", o.target_password, "mutual CHAP: the target's secret");
     app.add_option("-l,--lun", o.lun, "LUN to write");
     app.add_option("-b,--blocks", o.blocks, "blocks to write and verify")->check(CLI::Range(1, 65535));
     app.add_flag("-d,--digests", o.digests, "ask for CRC32C header and data digests");
@@ -172,10 +178,10 @@ int main(int argc, char** argv)
         return 1;
     }
     auto const& info = (*s)->login_info();
-    std::printf("login: %s at %s in %.1f ms (TSIH %u, %s, HeaderDigest %s)\n", o.target.c_str(),
+    std::printf("login: %s at %s in %.1f ms (TSIH %u, %s, digests %s)\n", o.target.c_str(),
                 (*s)->peer().c_str(), ms_since(t0), info.tsih_.value(),
-                info.authenticated ? "CHAP" : "no authentication",
-                info.params.header_digest == text::digest::crc32c ? "CRC32C" : "None");
+                info.mutual ? "mutual CHAP" : info.authenticated ? "CHAP" : "no authentication",
+                info.params.header_digest == text::digest::crc32c ? "CRC32C" : "none");
     int rc = exercise(io, **s, o);
     auto ec = transport::run_blocking(io, (*s)->logout(10s));
     std::printf("logout: %s\n", ec ? ec.message().c_str() : "ok");
