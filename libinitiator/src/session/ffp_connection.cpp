@@ -218,9 +218,9 @@ void ffp_connection::complete(itt tag, std::error_code ec)
     task& t = it->second;
     auto make = [&]() -> outcome_t {
         switch (t.kind) {
-        case task_kind::text: return outcome_t{std::in_place_type<text_outcome>, std::move(t.text_keys)};
+        case task_kind::text: return outcome_t{std::in_place_type<text_outcome>, text_outcome{std::move(t.text_keys)}};
         case task_kind::logout: return outcome_t{std::in_place_type<logout_outcome>, t.logout};
-        case task_kind::nop: return outcome_t{std::in_place_type<nop_outcome>, std::move(t.ping)};
+        case task_kind::nop: return outcome_t{std::in_place_type<nop_outcome>, nop_outcome{std::move(t.ping)}};
         case task_kind::scsi: break;
         }
         t.out.data.resize(std::min<std::size_t>(t.out.data.size(), t.received));

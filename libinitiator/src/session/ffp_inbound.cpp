@@ -34,7 +34,9 @@ void ffp_connection::handle_pdu(pdu::raw_pdu const& raw)
              "opcode 0x" + std::to_string(static_cast<unsigned>(raw.op())) + " in the full feature phase");
         return;
     }
-    flush_window(); // a response may have opened the window
+    // A response may have opened the window; but once the connection has
+    // failed, held commands stay held for fail_all() rather than go out on it.
+    if (!error_) flush_window();
 }
 
 void ffp_connection::on_scsi_response(pdu::raw_pdu const& raw)
