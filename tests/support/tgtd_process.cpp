@@ -1,9 +1,9 @@
 // tgtd (Debian package tgt 1.0.85) driven through tgtadm.
 //
 // Facts this relies on, checked against tgt 1.0.85 on Debian 12:
-//  - `tgtd -f -C N --iscsi portal=ADDR:PORT` stays in the foreground and
-//    takes /run/tgtd/socket.N (plus socket.N.lock; a second tgtd with the
-//    same N exits with status 1).
+//  - `tgtd -f -C N --iscsi portal=ADDR:PORT` (N <= 32767) stays in the
+//    foreground and takes /run/tgtd/socket.N (plus socket.N.lock; a second
+//    tgtd with the same N exits with status 1).
 //  - If it cannot bind the portal it does NOT exit: it falls back to
 //    0.0.0.0:3260 and [::]:3260. Hence readiness checks `--mode portal`.
 //  - It ignores SIGTERM while targets exist; the orderly shutdown is
@@ -31,11 +31,13 @@ constexpr auto ready_timeout = 10s;
 constexpr auto exit_timeout = 10s;
 
 // Control ports are unique per process and per instance so that parallel
-// test binaries and several tgtds in one test never share a socket.
+// test binaries and several tgtds in one test rarely collide (a collision
+// makes the second tgtd exit, and start() retries with the next number).
+// tgtd accepts -C 0..32767.
 int next_control_port() {
     static std::atomic<int> counter{0};
     int const slot = counter.fetch_add(1) % 64;
-    return static_cast<int>(::getpid() % 30000) * 64 + slot + 1;
+    return static_cast<int>(::getpid() % 500) * 64 + slot + 1;
 }
 
 }  // namespace

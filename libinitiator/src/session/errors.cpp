@@ -25,6 +25,7 @@ public:
         case errc::connection_closed: return "the connection closed while the task was outstanding";
         case errc::task_aborted: return "the task was aborted";
         case errc::window_closed: return "the target closed the command window";
+        case errc::invalid_request: return "invalid SCSI request: the write data does not match its transfer length";
         }
         return "unknown session error";
     }
@@ -34,7 +35,8 @@ public:
         switch (static_cast<errc>(v)) {
         case errc::rejected:
         case errc::logout_failed:
-        case errc::task_aborted: return recovery::report_to_user;
+        case errc::task_aborted:
+        case errc::invalid_request: return recovery::report_to_user;
         default: return recovery::drop_connection;
         }
     }

@@ -78,6 +78,13 @@ itt ffp_connection::submit(scsi_request req)
     auto const& cmd = t.req.cmd;
     std::uint32_t const edtl = cmd.expected_length;
 
+    if (cmd.dir == scsi::data_direction::write && t.req.data_out.size() != edtl) {
+        // Nothing goes on the wire for a request we could only send wrongly.
+        itt const tag = add_task(std::move(t));
+        complete(tag, errc::invalid_request);
+        return tag;
+    }
+
     pdu::scsi_command c;
     c.read = cmd.dir == scsi::data_direction::read || cmd.dir == scsi::data_direction::bidirectional;
     c.write = cmd.dir == scsi::data_direction::write || cmd.dir == scsi::data_direction::bidirectional;

@@ -155,7 +155,8 @@ TEST_F(FfpConnection, TextResponseContinuedOverThreePdusIsJoined)
     // Cut inside pairs: C=1 on the pieces that end mid-pair, F=0 until the last.
     auto const a = text.begin() + 20;
     auto const b = text.begin() + 50;
-    feed(text_response().itt(tag.value()).ttt(0x500).final(false).cont().stat_sn(100).window(11, 41).data({text.begin(), a}));
+    feed(text_response().itt(tag.value()).ttt(0x500).final(false).cont().stat_sn(100).window(11, 41)
+             .data({text.begin(), a}));
     auto more1 = expect_text_request(sent_raw());
     EXPECT_EQ(more1.pdu.ttt_, ttt{0x500}) << "§11.10.4: the target's TTT continues the exchange";
     EXPECT_EQ(more1.pdu.itt_, tag);

@@ -38,7 +38,8 @@ TEST_F(FfpConnection, ReadWithDataInPdusAndStatusInTheLast)
 
     auto const data = pattern(2048, 7);
     feed(data_in().itt(tag.value()).data_sn(0).offset(0).window(11, 41).data({data.begin(), data.begin() + 1000}));
-    feed(data_in().itt(tag.value()).data_sn(1).offset(1000).window(11, 41).data({data.begin() + 1000, data.begin() + 1500}));
+    feed(data_in().itt(tag.value()).data_sn(1).offset(1000).window(11, 41)
+             .data({data.begin() + 1000, data.begin() + 1500}));
     EXPECT_TRUE(nothing_completed());
     // §11.7.4 phase collapse: the last Data-In carries the status (S=1), no
     // SCSI Response follows.
@@ -305,6 +306,28 @@ INSTANTIATE_TEST_SUITE_P(InitialR2TxImmediateData, WriteDataModes,
                              return std::string(std::get<0>(param_info.param) ? "InitialR2TYes" : "InitialR2TNo") +
                                     (std::get<1>(param_info.param) ? "ImmediateDataYes" : "ImmediateDataNo");
                          });
+
+} // namespace
+} // namespace iscsi::session::test
+
+namespace iscsi::session::test {
+namespace {
+
+// A write whose data does not match its Expected Data Transfer Length could
+// only be sent wrongly (short Data-Out or reading past the buffer): it fails
+// at once and nothing reaches the wire.
+TEST_F(connection_transcript, WriteDataSizeMustMatchTheTransferLength)
+{
+    open();
+    auto req = write_request(8);
+    req.data_out.resize(req.data_out.size() - 1);
+    itt const tag = conn().submit(std::move(req));
+    EXPECT_TRUE(sent_nothing());
+    auto c = completed();
+    EXPECT_EQ(c.tag, tag);
+    EXPECT_EQ(c.error, errc::invalid_request);
+    EXPECT_FALSE(conn().error()) << "the connection itself is fine";
+}
 
 } // namespace
 } // namespace iscsi::session::test

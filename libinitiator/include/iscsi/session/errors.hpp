@@ -25,6 +25,7 @@ enum class errc : std::uint8_t {
     connection_closed,    ///< the connection ended with the task outstanding
     task_aborted,         ///< cancelled locally (e.g. shutdown)
     window_closed,        ///< MaxCmdSN < ExpCmdSN - 1 would stall us forever
+    invalid_request,      ///< the caller's task is inconsistent (e.g. write data size != EDTL)
 };
 
 [[nodiscard]] error_category const& session_category() noexcept;
