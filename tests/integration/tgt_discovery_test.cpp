@@ -92,3 +92,31 @@ TEST_F(TgtDiscovery, NothingListensIsAClearConnectError)
 
 } // namespace
 } // namespace iscsi::test
+
+namespace iscsi::test {
+namespace {
+
+// IPv6 end to end: connect to [::1], SendTargets answers with a bracketed
+// TargetAddress (§12.3 / Appendix C), and the login follows it.
+TEST(TgtIpv6, DiscoveryAndLoginOverIpv6Loopback)
+{
+    ASSERT_TRUE(check_isolation());
+    tgtd_process tgt("::1");
+    ASSERT_TRUE(tgt.start());
+    ASSERT_TRUE(tgt.add_target({.iqn = "iqn.2026-11.org.example.test:v6", .size_mib = 4}));
+    initiator_client client;
+    auto targets = client.discover(tgt.portal());
+    ASSERT_TRUE(targets) << client.diag.message;
+    ASSERT_EQ(targets->size(), 1U);
+    ASSERT_FALSE(targets->front().portals.empty());
+    auto const& p = targets->front().portals.front();
+    EXPECT_EQ(p.address, "::1");
+    EXPECT_EQ(p.port, tgt.portal().port);
+    ASSERT_FALSE(client.login(portal_address{p.address, p.port}, login_to(targets->front().name)))
+        << client.diag.message;
+    EXPECT_TRUE(client.write_read_verify(tgtd_process::disk_lun, 0, 8));
+    EXPECT_FALSE(client.logout());
+}
+
+} // namespace
+} // namespace iscsi::test

@@ -50,9 +50,10 @@ public:
                                                            std::optional<auth::chap_config> c = std::nullopt)
     {
         diag.clear();
+        auto params = login_to("", std::move(c));
+        params.login_timeout = discovery_login_timeout;
         return transport::run_blocking(
-            io_, transport::discover_sendtargets(io_.get_executor(), to_portal(at), login_to("", std::move(c)),
-                                                 opts, &diag));
+            io_, transport::discover_sendtargets(io_.get_executor(), to_portal(at), std::move(params), opts, &diag));
     }
 
     /// Logs in; on success the session is kept for the calls below.
@@ -116,6 +117,7 @@ public:
     [[nodiscard]] transport::client_session& session() { return *session_; }
 
     diagnostics diag;
+    duration discovery_login_timeout = std::chrono::seconds(10);
     transport::connect_options opts{.connect_timeout = std::chrono::seconds(5), .max_redirects = 4};
 
 private:

@@ -12,52 +12,76 @@
 
 namespace iscsi::test {
 
-std::string portal_address::to_string() const { return host + ":" + std::to_string(port); }
+std::string portal_address::to_string() const {
+    // IPv6 literals take brackets (RFC 3986 style), as in TargetAddress.
+    bool const v6 = host.find(':') != std::string::npos;
+    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
 
 namespace detail {
 namespace {
 
-std::optional<sockaddr_in> ipv4(std::string const& address, std::uint16_t port) {
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(port);
-    if (::inet_pton(AF_INET, address.c_str(), &sa.sin_addr) != 1) {
+/// A numeric IPv4 or IPv6 address (no brackets) and port as a sockaddr.
+struct socket_address {
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+    [[nodiscard]] sockaddr const* get() const { return reinterpret_cast<sockaddr const*>(&storage); }  // NOLINT
+    [[nodiscard]] int family() const { return storage.ss_family; }
+};
+
+std::optional<socket_address> numeric_address(std::string const& address, std::uint16_t port) {
+    socket_address out;
+    sockaddr_in v4{};
+    sockaddr_in6 v6{};
+    if (::inet_pton(AF_INET, address.c_str(), &v4.sin_addr) == 1) {
+        v4.sin_family = AF_INET;
+        v4.sin_port = htons(port);
+        std::memcpy(&out.storage, &v4, sizeof v4);
+        out.length = sizeof v4;
+    } else if (::inet_pton(AF_INET6, address.c_str(), &v6.sin6_addr) == 1) {
+        v6.sin6_family = AF_INET6;
+        v6.sin6_port = htons(port);
+        std::memcpy(&out.storage, &v6, sizeof v6);
+        out.length = sizeof v6;
+    } else {
         return std::nullopt;
     }
-    return sa;
-}
-
-// reinterpret_cast is how the sockets API is used; confine it here.
-sockaddr const* as_sockaddr(sockaddr_in const& sa) {
-    return reinterpret_cast<sockaddr const*>(&sa);  // NOLINT
+    return out;
 }
 
 }  // namespace
 
 std::optional<std::uint16_t> pick_free_port(std::string const& address) {
-    auto sa = ipv4(address, 0);
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (!sa || fd < 0) {
+    auto sa = numeric_address(address, 0);
+    if (!sa) {
+        return std::nullopt;
+    }
+    int fd = ::socket(sa->family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
         return std::nullopt;
     }
     std::optional<std::uint16_t> port;
-    sockaddr_in bound{};
-    socklen_t len = sizeof bound;
-    if (::bind(fd, as_sockaddr(*sa), sizeof *sa) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len) == 0) {  // NOLINT
-        port = ntohs(bound.sin_port);
+    socket_address bound;
+    bound.length = sizeof bound.storage;
+    if (::bind(fd, sa->get(), sa->length) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound.storage), &bound.length) == 0) {  // NOLINT
+        // sin_port and sin6_port sit at the same offset.
+        port = ntohs(reinterpret_cast<sockaddr_in const*>(&bound.storage)->sin_port);  // NOLINT
     }
     ::close(fd);
     return port;
 }
 
 bool can_connect(std::string const& address, std::uint16_t port) {
-    auto sa = ipv4(address, port);
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (!sa || fd < 0) {
+    auto sa = numeric_address(address, port);
+    if (!sa) {
         return false;
     }
-    bool ok = ::connect(fd, as_sockaddr(*sa), sizeof *sa) == 0;
+    int fd = ::socket(sa->family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return false;
+    }
+    bool ok = ::connect(fd, sa->get(), sa->length) == 0;
     ::close(fd);
     return ok;
 }

@@ -77,7 +77,7 @@ AssertionResult tgtd_process::start() {
 }
 
 AssertionResult tgtd_process::try_start(int control_port, std::uint16_t port, bool& retry) {
-    std::string const portal = address_ + ":" + std::to_string(port);
+    std::string const portal = portal_address{address_, port}.to_string();
     std::string error;
     daemon_ = child_process::spawn({"tgtd", "-f", "-C", std::to_string(control_port), "--iscsi",
                                     "portal=" + portal},
