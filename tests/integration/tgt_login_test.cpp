@@ -126,7 +126,11 @@ TEST_F(TgtLogin, ChapAlgorithmSevenNeedsTheTgtQuirk)
 {
     auto c = chap("alice", "alice-secret-1");
     c.algorithms = {auth::chap_algorithm::sha256};
-    EXPECT_TRUE(client.login(tgt.portal(), login_to(chap_disk, c))) << "SHA-256 response accepted by tgt?";
+    auto ec = client.login(tgt.portal(), login_to(chap_disk, c));
+    // tgt answers 02/00: our 32-byte SHA-256 response has the wrong length for SHA-1.
+    EXPECT_EQ(ec, login::status::initiator_error) << "SHA-256 response accepted by tgt? " << ec.message();
+    EXPECT_NE(client.diag.message.find("tgt_chap_a7_is_sha1"), std::string::npos)
+        << "the failure should name the quirk: " << client.diag.message;
     c.quirks.tgt_chap_a7_is_sha1 = true;
     ASSERT_FALSE(client.login(tgt.portal(), login_to(chap_disk, c))) << client.diag.message;
     EXPECT_FALSE(client.logout());

@@ -123,7 +123,15 @@ void login_machine::handle_status(pdu::login_response const& r, text::key_values
         outbound_.clear();
         return;
     }
-    fail(make_status_error(r.status_class, r.status_detail), numbers);
+    std::string detail = numbers;
+    if (r.status_class == 2 && r.status_detail <= 1 && chap_ && chap_->chap_a7_ambiguous()) {
+        // tgt means SHA-1 by CHAP_A=7 (see auth::chap_quirks) and refuses a
+        // SHA-256 response with 02/00 (its length is wrong for SHA-1) or
+        // 02/01: say so rather than leave the user with a bare refusal.
+        detail += "; the target chose CHAP_A=7, which tgt takes as SHA-1: offer only MD5 or set the "
+                  "tgt_chap_a7_is_sha1 quirk for this target";
+    }
+    fail(make_status_error(r.status_class, r.status_detail), std::move(detail));
 }
 
 void login_machine::handle_complete_text(pdu::login_response const& r, text::key_values const& keys)
