@@ -7,6 +7,7 @@
 #include "iscsi/pdu/scsi_cmd.hpp"
 #include "iscsi/pdu/text.hpp"
 #include "iscsi/session/errors.hpp"
+#include "iscsi/text/assembler.hpp"
 
 #include <algorithm>
 
@@ -141,14 +142,28 @@ itt ffp_connection::submit_text(text::key_values keys)
 {
     task t;
     t.kind = task_kind::text;
-    t.text_keys = std::move(keys);
-    pdu::text_request r;
-    r.final = true;
-    r.data = text::encode(t.text_keys);
+    // A text longer than the target's MaxRecvDataSegmentLength goes out in
+    // pieces with C=1 (§11.10.2); the target acknowledges each with an empty
+    // response whose TTT the next piece echoes (send_text_piece).
+    for (auto& piece : text::split(text::encode(keys), params_.max_xmit_data_segment_length))
+        t.text_out.push_back(std::move(piece));
     itt const tag = add_task(std::move(t));
-    r.itt_ = tag;
-    queue_command(tag, pdu::encode(r), false);
+    send_text_piece(tag, tasks_.at(tag.value()), reserved_ttt);
     return tag;
+}
+
+void ffp_connection::send_text_piece(itt tag, task& t, ttt target_tag)
+{
+    pdu::text_request r;
+    r.itt_ = tag;
+    r.ttt_ = target_tag;
+    if (!t.text_out.empty()) {
+        r.data = std::move(t.text_out.front());
+        t.text_out.pop_front();
+    }
+    r.cont = !t.text_out.empty();
+    r.final = !r.cont; // §11.10.1: F=1 only on the last piece
+    queue_command(tag, pdu::encode(r), false);
 }
 
 itt ffp_connection::submit_logout(pdu::logout_reason reason, cid c)

@@ -152,6 +152,10 @@ void ffp_connection::on_text_response(pdu::raw_pdu const& raw)
     if (it == tasks_.end() || it->second.kind != task_kind::text)
         return fail(errc::unknown_task, "Text Response for ITT " + std::to_string(r->itt_.value()));
     task& t = it->second;
+    if (!t.text_out.empty()) {
+        // The target took a C=1 piece of our request: send the next one.
+        return send_text_piece(r->itt_, t, r->ttt_);
+    }
     if (t.text_in.size() + r->data.size() > max_text_bytes_)
         return fail(errc::text_too_long, "text response over " + std::to_string(max_text_bytes_) + " bytes");
     t.text_in.insert(t.text_in.end(), r->data.begin(), r->data.end());

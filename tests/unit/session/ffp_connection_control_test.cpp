@@ -182,6 +182,47 @@ TEST_F(FfpConnection, TextResponseContinuedOverThreePdusIsJoined)
     EXPECT_EQ(conn().exp_stat_sn(), statsn{103});
 }
 
+// §11.10.2: a request longer than the target's MaxRecvDataSegmentLength goes
+// out in pieces with C=1 and F=0; the target acknowledges each with an empty
+// response carrying a TTT, which the next piece echoes; F=1 on the last.
+TEST_F(FfpConnection, LongTextRequestIsSentInContinuedPieces)
+{
+    auto p = lio_params();
+    p.params.max_xmit_data_segment_length = 512;
+    open(p);
+    text::key_values keys;
+    for (int i = 0; i < 20; ++i) keys.push_back({"X-org.example.key" + std::to_string(i), std::string(40, 'v')});
+    auto const whole = text::encode(keys);
+    ASSERT_GT(whole.size(), 1024U);
+    itt const tag = conn().submit_text(keys);
+
+    std::vector<std::byte> joined;
+    statsn stat{100};
+    for (std::uint32_t piece = 0;; ++piece) {
+        auto req = expect_pdu<pdu::text_request>(sent_raw());
+        EXPECT_EQ(req.itt_, tag);
+        EXPECT_LE(req.data.size(), 512U);
+        EXPECT_EQ(req.ttt_, piece == 0 ? reserved_ttt : ttt{0x700 + piece - 1});
+        joined.insert(joined.end(), req.data.begin(), req.data.end());
+        if (req.final) {
+            EXPECT_FALSE(req.cont);
+            break;
+        }
+        EXPECT_TRUE(req.cont);
+        ASSERT_LT(piece, 10U) << "never finished";
+        feed(text_response().itt(tag.value()).ttt(0x700 + piece).final(false).stat_sn(stat.value())
+                 .window(11 + piece, 41));
+        ++stat;
+        EXPECT_TRUE(nothing_completed());
+    }
+    EXPECT_EQ(joined, whole);
+    feed(text_response().itt(tag.value()).stat_sn(stat.value()).window(20, 41)
+             .keys({{"X-org.example.key0", "NotUnderstood"}}));
+    auto done = completed();
+    ASSERT_FALSE(done.error) << done.error.message();
+    EXPECT_EQ(outcome_of<text_outcome>(done).keys.size(), 1U);
+}
+
 TEST_F(FfpConnection, TextResponseBeyondTheLimitIsTextTooLong)
 {
     auto p = lio_params();

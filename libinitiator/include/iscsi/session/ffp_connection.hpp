@@ -75,7 +75,8 @@ private:
         std::uint32_t immediate_bytes = 0; ///< write data sent with the command
         datasn next_data_sn{};       ///< expected DataSN of the next Data-In
         unsigned active_r2ts = 0;
-        text::key_values text_keys;  ///< text request, then the response
+        text::key_values text_keys;  ///< the text response
+        std::deque<std::vector<std::byte>> text_out; ///< request pieces not yet sent
         logout_outcome logout{};
         std::vector<std::byte> text_in;
         std::vector<std::byte> ping; ///< ping data, then the echo
@@ -88,6 +89,7 @@ private:
     void queue_command(itt tag, pdu::raw_pdu cmd, bool immediate);
     void flush_window();
     void send_unsolicited(itt tag, task& t, std::uint32_t from, std::uint32_t to);
+    void send_text_piece(itt tag, task& t, ttt target_tag);
     void send_data_out(itt tag, task& t, ttt target_tag, std::uint32_t offset, std::uint32_t length);
     void complete(itt tag, std::error_code ec = {});
     void fail(std::error_code ec, std::string detail);
