@@ -8,9 +8,6 @@ namespace {
 using namespace detail;
 
 // §11.9.
-constexpr std::size_t off_stat_sn = 24;
-constexpr std::size_t off_exp_cmd_sn = 28;
-constexpr std::size_t off_max_cmd_sn = 32;
 constexpr std::size_t off_event = 36;
 constexpr std::size_t off_vendor_code = 37;
 constexpr std::size_t off_parameter1 = 38;
@@ -25,16 +22,13 @@ raw_pdu encode(async_message const& p)
     bhs_out out{r};
     out.lun_at(off_lun, p.lun_);
     out.u32(off_itt, reserved_itt.value());  // §11.9: ITT is 0xffffffff
-    out.u32(off_stat_sn, p.stat_sn.value());
-    out.u32(off_exp_cmd_sn, p.exp_cmd_sn.value());
-    out.u32(off_max_cmd_sn, p.max_cmd_sn.value());
+    out.target_sns(p);
     out.u8(off_event, static_cast<std::uint8_t>(p.event));
     out.u8(off_vendor_code, p.vendor_code);
     out.u16(off_parameter1, p.parameter1);
     out.u16(off_parameter2, p.parameter2);
     out.u16(off_parameter3, p.parameter3);
-    r.data = join_sense(p.sense, p.event_data);
-    finish(r);
+    finish(r, join_sense(p.sense, p.event_data));
     return r;
 }
 
@@ -47,9 +41,7 @@ result<async_message> decode_async_message(raw_pdu const& raw, diagnostics* diag
     p.event = static_cast<async_event>(in.u8(off_event));
     p.vendor_code = in.u8(off_vendor_code);
     p.lun_ = in.lun_at(off_lun);
-    p.stat_sn = in.get32<statsn>(off_stat_sn);
-    p.exp_cmd_sn = in.get32<cmdsn>(off_exp_cmd_sn);
-    p.max_cmd_sn = in.get32<cmdsn>(off_max_cmd_sn);
+    in.target_sns(p);
     p.parameter1 = in.u16(off_parameter1);
     p.parameter2 = in.u16(off_parameter2);
     p.parameter3 = in.u16(off_parameter3);

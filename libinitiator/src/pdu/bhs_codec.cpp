@@ -1,6 +1,7 @@
 #include "bhs_codec.hpp"
 
 #include <algorithm>
+#include <utility>
 #include <cassert>
 
 namespace iscsi::pdu::detail {
@@ -30,6 +31,12 @@ void finish(raw_pdu& r) noexcept
     bhs_out out{r};
     out.u8(off_total_ahs_length, static_cast<std::uint8_t>(r.ahs.size() / 4));
     store_be24(std::span{r.bhs}.subspan(off_data_segment_length), static_cast<std::uint32_t>(r.data.size()));
+}
+
+void finish(raw_pdu& r, std::vector<std::byte> data) noexcept
+{
+    r.data = std::move(data);
+    finish(r);
 }
 
 std::error_code malformed(diagnostics* diag, std::string message)

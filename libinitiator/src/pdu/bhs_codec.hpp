@@ -5,9 +5,11 @@
 #include "iscsi/core/byte_io.hpp"
 #include "iscsi/core/error.hpp"
 #include "iscsi/core/ids.hpp"
+#include "iscsi/core/serial_number.hpp"
 #include "iscsi/pdu/errors.hpp"
 #include "iscsi/pdu/raw_pdu.hpp"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -23,6 +25,20 @@ inline constexpr std::size_t off_total_ahs_length = 4;
 inline constexpr std::size_t off_data_segment_length = 5;
 inline constexpr std::size_t off_lun = 8;
 inline constexpr std::size_t off_itt = 16;
+
+// Field groups that recur at the same place in many PDUs.
+// Bytes 20-23: the Target Transfer Tag where a PDU has one (§11.7, §11.8,
+// §11.10, §11.16, §11.18, §11.19).
+inline constexpr std::size_t off_ttt = 20;
+// Initiator to target: CmdSN and ExpStatSN (§11.3, §11.5, §11.10, §11.12,
+// §11.14, §11.18); Data-Out and SNACK keep only ExpStatSN (§11.7, §11.16).
+inline constexpr std::size_t off_cmd_sn = 24;
+inline constexpr std::size_t off_exp_stat_sn = 28;
+// Target to initiator: StatSN, ExpCmdSN and MaxCmdSN (§11.4, §11.6, §11.7,
+// §11.8, §11.9, §11.11, §11.13, §11.15, §11.17, §11.19).
+inline constexpr std::size_t off_stat_sn = 24;
+inline constexpr std::size_t off_exp_cmd_sn = 28;
+inline constexpr std::size_t off_max_cmd_sn = 32;
 
 [[nodiscard]] constexpr std::uint8_t bit_if(bool on, std::uint8_t mask) noexcept
 {
@@ -40,6 +56,31 @@ public:
     void copy(std::size_t off, std::span<std::byte const> src) noexcept
     {
         for (std::size_t i = 0; i < src.size(); ++i) b_[off + i] = src[i];
+    }
+
+    /// LUN, ITT and TTT (bytes 8, 16, 20) from p.lun_, p.itt_, p.ttt_.
+    template <class Pdu>
+    void lun_itt_ttt(Pdu const& p) noexcept
+    {
+        lun_at(off_lun, p.lun_);
+        u32(off_itt, p.itt_.value());
+        u32(off_ttt, p.ttt_.value());
+    }
+    /// CmdSN and ExpStatSN (bytes 24, 28) from p.cmd_sn, p.exp_stat_sn.
+    template <class Pdu>
+    void initiator_sns(Pdu const& p) noexcept
+    {
+        u32(off_cmd_sn, p.cmd_sn.value());
+        u32(off_exp_stat_sn, p.exp_stat_sn.value());
+    }
+    /// StatSN, ExpCmdSN and MaxCmdSN (bytes 24, 28, 32) from p.stat_sn,
+    /// p.exp_cmd_sn, p.max_cmd_sn.
+    template <class Pdu>
+    void target_sns(Pdu const& p) noexcept
+    {
+        u32(off_stat_sn, p.stat_sn.value());
+        u32(off_exp_cmd_sn, p.exp_cmd_sn.value());
+        u32(off_max_cmd_sn, p.max_cmd_sn.value());
     }
 
 private:
@@ -66,6 +107,30 @@ public:
         return lun{l};
     }
 
+    /// Fills p.lun_, p.itt_ and p.ttt_ from bytes 8, 16, 20.
+    template <class Pdu>
+    void lun_itt_ttt(Pdu& p) const noexcept
+    {
+        p.lun_ = lun_at(off_lun);
+        p.itt_ = get32<itt>(off_itt);
+        p.ttt_ = get32<ttt>(off_ttt);
+    }
+    /// Fills p.cmd_sn and p.exp_stat_sn from bytes 24, 28.
+    template <class Pdu>
+    void initiator_sns(Pdu& p) const noexcept
+    {
+        p.cmd_sn = get32<cmdsn>(off_cmd_sn);
+        p.exp_stat_sn = get32<statsn>(off_exp_stat_sn);
+    }
+    /// Fills p.stat_sn, p.exp_cmd_sn and p.max_cmd_sn from bytes 24, 28, 32.
+    template <class Pdu>
+    void target_sns(Pdu& p) const noexcept
+    {
+        p.stat_sn = get32<statsn>(off_stat_sn);
+        p.exp_cmd_sn = get32<cmdsn>(off_exp_cmd_sn);
+        p.max_cmd_sn = get32<cmdsn>(off_max_cmd_sn);
+    }
+
 private:
     std::array<std::byte, bhs_size> const& b_;
 };
@@ -75,6 +140,9 @@ private:
 
 /// Writes TotalAHSLength and DataSegmentLength from the vectors' sizes.
 void finish(raw_pdu& r) noexcept;
+
+/// Sets the data segment, then finish().
+void finish(raw_pdu& r, std::vector<std::byte> data) noexcept;
 
 /// Sets ec (and diag) to errc::malformed with the given explanation.
 [[nodiscard]] std::error_code malformed(diagnostics* diag, std::string message);

@@ -13,12 +13,9 @@ constexpr std::uint8_t overflow_flag = 0x04;
 constexpr std::uint8_t underflow_flag = 0x02;
 constexpr std::uint8_t status_flag = 0x01;
 
+// Both carry LUN, ITT and TTT; Data-Out then only ExpStatSN (§11.7), Data-In
+// the target's StatSN, ExpCmdSN and MaxCmdSN.
 constexpr std::size_t off_status = 3;         // Data-In
-constexpr std::size_t off_ttt = 20;
-constexpr std::size_t off_stat_sn = 24;       // Data-In
-constexpr std::size_t off_exp_cmd_sn = 28;    // Data-In
-constexpr std::size_t off_exp_stat_sn = 28;   // Data-Out
-constexpr std::size_t off_max_cmd_sn = 32;    // Data-In
 constexpr std::size_t off_data_sn = 36;
 constexpr std::size_t off_buffer_offset = 40;
 constexpr std::size_t off_residual = 44;      // Data-In
@@ -27,9 +24,7 @@ raw_pdu encode_header(data_out const& p)
 {
     raw_pdu r = start(opcode::data_out, false, bit_if(p.final, final_flag));
     bhs_out out{r};
-    out.lun_at(off_lun, p.lun_);
-    out.u32(off_itt, p.itt_.value());
-    out.u32(off_ttt, p.ttt_.value());
+    out.lun_itt_ttt(p);
     out.u32(off_exp_stat_sn, p.exp_stat_sn.value());
     out.u32(off_data_sn, p.data_sn.value());
     out.u32(off_buffer_offset, p.buffer_offset);
@@ -44,12 +39,8 @@ raw_pdu encode_header(data_in const& p)
     raw_pdu r = start(opcode::data_in, false, flags);
     bhs_out out{r};
     out.u8(off_status, p.status);
-    out.lun_at(off_lun, p.lun_);
-    out.u32(off_itt, p.itt_.value());
-    out.u32(off_ttt, p.ttt_.value());
-    out.u32(off_stat_sn, p.stat_sn.value());
-    out.u32(off_exp_cmd_sn, p.exp_cmd_sn.value());
-    out.u32(off_max_cmd_sn, p.max_cmd_sn.value());
+    out.lun_itt_ttt(p);
+    out.target_sns(p);
     out.u32(off_data_sn, p.data_sn.value());
     out.u32(off_buffer_offset, p.buffer_offset);
     out.u32(off_residual, p.residual_count);
@@ -60,8 +51,7 @@ template <class Pdu, class Data>
 raw_pdu encode_with(Pdu const& p, Data&& data)
 {
     raw_pdu r = encode_header(p);
-    r.data = std::forward<Data>(data);
-    finish(r);
+    finish(r, std::forward<Data>(data));
     return r;
 }
 
@@ -78,9 +68,7 @@ result<data_out> decode_data_out(raw_pdu const& raw, diagnostics* diag)
     bhs_in in{raw};
     data_out p;
     p.final = in.bit(off_flags, final_flag);
-    p.lun_ = in.lun_at(off_lun);
-    p.itt_ = in.get32<itt>(off_itt);
-    p.ttt_ = in.get32<ttt>(off_ttt);
+    in.lun_itt_ttt(p);
     p.exp_stat_sn = in.get32<statsn>(off_exp_stat_sn);
     p.data_sn = in.get32<datasn>(off_data_sn);
     p.buffer_offset = in.u32(off_buffer_offset);
@@ -105,12 +93,8 @@ result<data_in> decode_data_in(raw_pdu const& raw, diagnostics* diag)
     if (p.residual_overflow && p.residual_underflow)
         return malformed(diag, "A Data-In PDU claims both residual overflow and underflow (O and U bits).");
     p.status = in.u8(off_status);
-    p.lun_ = in.lun_at(off_lun);
-    p.itt_ = in.get32<itt>(off_itt);
-    p.ttt_ = in.get32<ttt>(off_ttt);
-    p.stat_sn = in.get32<statsn>(off_stat_sn);
-    p.exp_cmd_sn = in.get32<cmdsn>(off_exp_cmd_sn);
-    p.max_cmd_sn = in.get32<cmdsn>(off_max_cmd_sn);
+    in.lun_itt_ttt(p);
+    in.target_sns(p);
     p.data_sn = in.get32<datasn>(off_data_sn);
     p.buffer_offset = in.u32(off_buffer_offset);
     p.residual_count = in.u32(off_residual);

@@ -18,44 +18,24 @@ constexpr std::size_t off_isid = 8;
 constexpr std::size_t off_tsih = 14;
 // Request only.
 constexpr std::size_t off_cid = 20;
-constexpr std::size_t off_cmd_sn = 24;
-constexpr std::size_t off_exp_stat_sn = 28;
 // Response only.
-constexpr std::size_t off_stat_sn = 24;
-constexpr std::size_t off_exp_cmd_sn = 28;
-constexpr std::size_t off_max_cmd_sn = 32;
 constexpr std::size_t off_status_class = 36;
 constexpr std::size_t off_status_detail = 37;
 
-std::uint8_t login_flags(bool transit, bool cont, stage csg, stage nsg) noexcept
+/// Byte 1, ISID, TSIH and ITT, laid out alike in both directions.
+template <class Pdu>
+raw_pdu start_login(opcode op, bool immediate, Pdu const& p)
 {
-    return static_cast<std::uint8_t>(bit_if(transit, transit_flag) | bit_if(cont, continue_flag) |
-                                      (static_cast<std::uint8_t>(csg) << 2) | static_cast<std::uint8_t>(nsg));
-}
-
-/// Fields common to both directions.
-struct login_common {
-    bool transit, cont;
-    stage csg, nsg;
-};
-
-// §11.12.3: stage code 2 is reserved. NSG is only meaningful with T set
-// (§11.12.4), so a reserved NSG without T is ignored and read as 0.
-std::error_code read_common(raw_pdu const& r, login_common& c, diagnostics* diag)
-{
-    bhs_in in{r};
-    std::uint8_t const flags = in.u8(off_flags);
-    c.transit = (flags & transit_flag) != 0;
-    c.cont = (flags & continue_flag) != 0;
-    unsigned const csg = (flags >> 2) & 3U;
-    unsigned const nsg = flags & 3U;
-    if (csg == 2)
-        return malformed(diag, "The login PDU names the reserved stage 2 as its current stage (CSG).");
-    if (nsg == 2 && c.transit)
-        return malformed(diag, "The login PDU asks to move to the reserved stage 2 (NSG).");
-    c.csg = static_cast<stage>(csg);
-    c.nsg = nsg == 2 ? stage::security_negotiation : static_cast<stage>(nsg);
-    return {};
+    auto const flags = static_cast<std::uint8_t>(bit_if(p.transit, transit_flag) | bit_if(p.cont, continue_flag) |
+                                                 (static_cast<std::uint8_t>(p.csg) << 2) |
+                                                 static_cast<std::uint8_t>(p.nsg));
+    raw_pdu r = start(op, immediate, flags);
+    bhs_out out{r};
+    out.u8(off_version_max, p.version_max);
+    out.copy(off_isid, p.isid_.bytes());
+    out.u16(off_tsih, p.tsih_.value());
+    out.u32(off_itt, p.itt_.value());
+    return r;
 }
 
 isid read_isid(bhs_in const& in) noexcept
@@ -65,64 +45,65 @@ isid read_isid(bhs_in const& in) noexcept
     return isid{b};
 }
 
+// §11.12.3: stage code 2 is reserved. NSG is only meaningful with T set
+// (§11.12.4), so a reserved NSG without T is ignored and read as 0.
+template <class Pdu>
+std::error_code read_common(raw_pdu const& r, Pdu& p, diagnostics* diag)
+{
+    bhs_in in{r};
+    std::uint8_t const flags = in.u8(off_flags);
+    p.transit = (flags & transit_flag) != 0;
+    p.cont = (flags & continue_flag) != 0;
+    unsigned const csg = (flags >> 2) & 3U;
+    unsigned const nsg = flags & 3U;
+    if (csg == 2)
+        return malformed(diag, "The login PDU names the reserved stage 2 as its current stage (CSG).");
+    if (nsg == 2 && p.transit)
+        return malformed(diag, "The login PDU asks to move to the reserved stage 2 (NSG).");
+    p.csg = static_cast<stage>(csg);
+    p.nsg = nsg == 2 ? stage::security_negotiation : static_cast<stage>(nsg);
+    p.version_max = in.u8(off_version_max);
+    p.isid_ = read_isid(in);
+    p.tsih_ = in.get16<tsih>(off_tsih);
+    p.itt_ = in.get32<itt>(off_itt);
+    return {};
+}
+
 } // namespace
 
 raw_pdu encode(login_request const& p)
 {
     // §11.12: "the I bit is always 1" for Login Requests.
-    raw_pdu r = start(opcode::login_request, true, login_flags(p.transit, p.cont, p.csg, p.nsg));
+    raw_pdu r = start_login(opcode::login_request, true, p);
     bhs_out out{r};
-    out.u8(off_version_max, p.version_max);
     out.u8(off_version_min_or_active, p.version_min);
-    out.copy(off_isid, p.isid_.bytes());
-    out.u16(off_tsih, p.tsih_.value());
-    out.u32(off_itt, p.itt_.value());
     out.u16(off_cid, p.cid_.value());
-    out.u32(off_cmd_sn, p.cmd_sn.value());
-    out.u32(off_exp_stat_sn, p.exp_stat_sn.value());
-    r.data = p.data;
-    finish(r);
+    out.initiator_sns(p);
+    finish(r, p.data);
     return r;
 }
 
 raw_pdu encode(login_response const& p)
 {
-    raw_pdu r = start(opcode::login_response, false, login_flags(p.transit, p.cont, p.csg, p.nsg));
+    raw_pdu r = start_login(opcode::login_response, false, p);
     bhs_out out{r};
-    out.u8(off_version_max, p.version_max);
     out.u8(off_version_min_or_active, p.version_active);
-    out.copy(off_isid, p.isid_.bytes());
-    out.u16(off_tsih, p.tsih_.value());
-    out.u32(off_itt, p.itt_.value());
-    out.u32(off_stat_sn, p.stat_sn.value());
-    out.u32(off_exp_cmd_sn, p.exp_cmd_sn.value());
-    out.u32(off_max_cmd_sn, p.max_cmd_sn.value());
+    out.target_sns(p);
     out.u8(off_status_class, p.status_class);
     out.u8(off_status_detail, p.status_detail);
-    r.data = p.data;
-    finish(r);
+    finish(r, p.data);
     return r;
 }
 
 result<login_request> decode_login_request(raw_pdu const& raw, diagnostics* diag)
 {
     if (auto ec = check_header(raw, opcode::login_request, diag)) return ec;
-    login_common c{};
-    if (auto ec = read_common(raw, c, diag)) return ec;
-    bhs_in in{raw};
     login_request p;
-    p.transit = c.transit;
-    p.cont = c.cont;
-    p.csg = c.csg;
-    p.nsg = c.nsg;
-    p.version_max = in.u8(off_version_max);
+    if (auto ec = read_common(raw, p, diag)) return ec;
+    bhs_in in{raw};
     p.version_min = in.u8(off_version_min_or_active);
-    p.isid_ = read_isid(in);
-    p.tsih_ = in.get16<tsih>(off_tsih);
-    p.itt_ = in.get32<itt>(off_itt);
     p.cid_ = in.get16<cid>(off_cid);
-    p.cmd_sn = in.get32<cmdsn>(off_cmd_sn);
-    p.exp_stat_sn = in.get32<statsn>(off_exp_stat_sn);
+    in.initiator_sns(p);
     p.data = raw.data;
     return p;
 }
@@ -130,22 +111,11 @@ result<login_request> decode_login_request(raw_pdu const& raw, diagnostics* diag
 result<login_response> decode_login_response(raw_pdu const& raw, diagnostics* diag)
 {
     if (auto ec = check_header(raw, opcode::login_response, diag)) return ec;
-    login_common c{};
-    if (auto ec = read_common(raw, c, diag)) return ec;
-    bhs_in in{raw};
     login_response p;
-    p.transit = c.transit;
-    p.cont = c.cont;
-    p.csg = c.csg;
-    p.nsg = c.nsg;
-    p.version_max = in.u8(off_version_max);
+    if (auto ec = read_common(raw, p, diag)) return ec;
+    bhs_in in{raw};
     p.version_active = in.u8(off_version_min_or_active);
-    p.isid_ = read_isid(in);
-    p.tsih_ = in.get16<tsih>(off_tsih);
-    p.itt_ = in.get32<itt>(off_itt);
-    p.stat_sn = in.get32<statsn>(off_stat_sn);
-    p.exp_cmd_sn = in.get32<cmdsn>(off_exp_cmd_sn);
-    p.max_cmd_sn = in.get32<cmdsn>(off_max_cmd_sn);
+    in.target_sns(p);
     p.status_class = in.u8(off_status_class);
     p.status_detail = in.u8(off_status_detail);
     p.data = raw.data;

@@ -10,13 +10,8 @@ using namespace detail;
 // Request (§11.14): byte 1 is 1 | Reason Code (7 bits).
 constexpr std::uint8_t reason_mask = 0x7f;
 constexpr std::size_t off_cid = 20;
-constexpr std::size_t off_cmd_sn = 24;
-constexpr std::size_t off_exp_stat_sn = 28;
 // Response (§11.15).
 constexpr std::size_t off_response = 2;
-constexpr std::size_t off_stat_sn = 24;
-constexpr std::size_t off_exp_cmd_sn = 28;
-constexpr std::size_t off_max_cmd_sn = 32;
 constexpr std::size_t off_time2wait = 40;
 constexpr std::size_t off_time2retain = 42;
 
@@ -29,8 +24,7 @@ raw_pdu encode(logout_request const& p)
     bhs_out out{r};
     out.u32(off_itt, p.itt_.value());
     out.u16(off_cid, p.cid_.value());
-    out.u32(off_cmd_sn, p.cmd_sn.value());
-    out.u32(off_exp_stat_sn, p.exp_stat_sn.value());
+    out.initiator_sns(p);
     finish(r);
     return r;
 }
@@ -41,9 +35,7 @@ raw_pdu encode(logout_response const& p)
     bhs_out out{r};
     out.u8(off_response, static_cast<std::uint8_t>(p.response));
     out.u32(off_itt, p.itt_.value());
-    out.u32(off_stat_sn, p.stat_sn.value());
-    out.u32(off_exp_cmd_sn, p.exp_cmd_sn.value());
-    out.u32(off_max_cmd_sn, p.max_cmd_sn.value());
+    out.target_sns(p);
     out.u16(off_time2wait, p.time2wait);
     out.u16(off_time2retain, p.time2retain);
     finish(r);
@@ -59,8 +51,7 @@ result<logout_request> decode_logout_request(raw_pdu const& raw, diagnostics* di
     p.reason = static_cast<logout_reason>(in.u8(off_flags) & reason_mask);
     p.itt_ = in.get32<itt>(off_itt);
     p.cid_ = in.get16<cid>(off_cid);
-    p.cmd_sn = in.get32<cmdsn>(off_cmd_sn);
-    p.exp_stat_sn = in.get32<statsn>(off_exp_stat_sn);
+    in.initiator_sns(p);
     return p;
 }
 
@@ -71,9 +62,7 @@ result<logout_response> decode_logout_response(raw_pdu const& raw, diagnostics* 
     logout_response p;
     p.response = static_cast<logout_response_code>(in.u8(off_response));
     p.itt_ = in.get32<itt>(off_itt);
-    p.stat_sn = in.get32<statsn>(off_stat_sn);
-    p.exp_cmd_sn = in.get32<cmdsn>(off_exp_cmd_sn);
-    p.max_cmd_sn = in.get32<cmdsn>(off_max_cmd_sn);
+    in.target_sns(p);
     p.time2wait = in.u16(off_time2wait);
     p.time2retain = in.u16(off_time2retain);
     return p;

@@ -7,11 +7,7 @@ namespace {
 
 using namespace detail;
 
-// §11.8.
-constexpr std::size_t off_ttt = 20;
-constexpr std::size_t off_stat_sn = 24;
-constexpr std::size_t off_exp_cmd_sn = 28;
-constexpr std::size_t off_max_cmd_sn = 32;
+// §11.8: LUN, ITT, TTT and the target's sequence numbers, then these.
 constexpr std::size_t off_r2t_sn = 36;
 constexpr std::size_t off_buffer_offset = 40;
 constexpr std::size_t off_desired_length = 44;
@@ -22,12 +18,8 @@ raw_pdu encode(r2t const& p)
 {
     raw_pdu r = start(opcode::r2t, false, final_flag);
     bhs_out out{r};
-    out.lun_at(off_lun, p.lun_);
-    out.u32(off_itt, p.itt_.value());
-    out.u32(off_ttt, p.ttt_.value());
-    out.u32(off_stat_sn, p.stat_sn.value());
-    out.u32(off_exp_cmd_sn, p.exp_cmd_sn.value());
-    out.u32(off_max_cmd_sn, p.max_cmd_sn.value());
+    out.lun_itt_ttt(p);
+    out.target_sns(p);
     out.u32(off_r2t_sn, p.r2t_sn.value());
     out.u32(off_buffer_offset, p.buffer_offset);
     out.u32(off_desired_length, p.desired_data_transfer_length);
@@ -41,12 +33,8 @@ result<r2t> decode_r2t(raw_pdu const& raw, diagnostics* diag)
     if (!raw.ahs.empty()) return malformed(diag, "An R2T PDU carries no additional header segment.");
     bhs_in in{raw};
     r2t p;
-    p.lun_ = in.lun_at(off_lun);
-    p.itt_ = in.get32<itt>(off_itt);
-    p.ttt_ = in.get32<ttt>(off_ttt);
-    p.stat_sn = in.get32<statsn>(off_stat_sn);
-    p.exp_cmd_sn = in.get32<cmdsn>(off_exp_cmd_sn);
-    p.max_cmd_sn = in.get32<cmdsn>(off_max_cmd_sn);
+    in.lun_itt_ttt(p);
+    in.target_sns(p);
     p.r2t_sn = in.get32<r2tsn>(off_r2t_sn);
     p.buffer_offset = in.u32(off_buffer_offset);
     p.desired_data_transfer_length = in.u32(off_desired_length);

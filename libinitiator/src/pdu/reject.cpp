@@ -9,9 +9,6 @@ using namespace detail;
 
 // §11.17.
 constexpr std::size_t off_reason = 2;
-constexpr std::size_t off_stat_sn = 24;
-constexpr std::size_t off_exp_cmd_sn = 28;
-constexpr std::size_t off_max_cmd_sn = 32;
 constexpr std::size_t off_data_sn = 36;
 
 } // namespace
@@ -22,12 +19,9 @@ raw_pdu encode(reject const& p)
     bhs_out out{r};
     out.u8(off_reason, static_cast<std::uint8_t>(p.reason));
     out.u32(off_itt, reserved_itt.value());  // §11.17: ITT is 0xffffffff
-    out.u32(off_stat_sn, p.stat_sn.value());
-    out.u32(off_exp_cmd_sn, p.exp_cmd_sn.value());
-    out.u32(off_max_cmd_sn, p.max_cmd_sn.value());
+    out.target_sns(p);
     out.u32(off_data_sn, p.data_sn.value());
-    r.data = p.rejected_header;
-    finish(r);
+    finish(r, p.rejected_header);
     return r;
 }
 
@@ -37,9 +31,7 @@ result<reject> decode_reject(raw_pdu const& raw, diagnostics* diag)
     bhs_in in{raw};
     reject p;
     p.reason = static_cast<reject_reason>(in.u8(off_reason));
-    p.stat_sn = in.get32<statsn>(off_stat_sn);
-    p.exp_cmd_sn = in.get32<cmdsn>(off_exp_cmd_sn);
-    p.max_cmd_sn = in.get32<cmdsn>(off_max_cmd_sn);
+    in.target_sns(p);
     p.data_sn = in.get32<datasn>(off_data_sn);
     p.rejected_header = raw.data;
     return p;

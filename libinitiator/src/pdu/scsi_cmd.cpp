@@ -16,8 +16,6 @@ constexpr std::uint8_t read_flag = 0x40;
 constexpr std::uint8_t write_flag = 0x20;
 constexpr std::uint8_t attr_mask = 0x07;
 constexpr std::size_t off_expected_length = 20;
-constexpr std::size_t off_cmd_sn = 24;
-constexpr std::size_t off_exp_stat_sn = 28;
 constexpr std::size_t off_cdb = 32;
 
 // SCSI Response byte 1 (§11.4.1): 1 | . | . | o | u | O | U | .
@@ -28,9 +26,6 @@ constexpr std::uint8_t underflow_flag = 0x02;
 constexpr std::size_t off_response = 2;
 constexpr std::size_t off_status = 3;
 constexpr std::size_t off_snack_tag = 20;
-constexpr std::size_t off_stat_sn = 24;
-constexpr std::size_t off_exp_cmd_sn = 28;
-constexpr std::size_t off_max_cmd_sn = 32;
 constexpr std::size_t off_exp_data_sn = 36;
 constexpr std::size_t off_bidi_residual = 40;
 constexpr std::size_t off_residual = 44;
@@ -62,8 +57,7 @@ raw_pdu encode_header(scsi_command const& p)
     out.lun_at(off_lun, p.lun_);
     out.u32(off_itt, p.itt_.value());
     out.u32(off_expected_length, p.expected_data_transfer_length);
-    out.u32(off_cmd_sn, p.cmd_sn.value());
-    out.u32(off_exp_stat_sn, p.exp_stat_sn.value());
+    out.initiator_sns(p);
     std::span<std::byte const> const cdb{p.cdb};
     out.copy(off_cdb, cdb.first(std::min(cdb.size(), bhs_cdb_size)));
     // §11.2.2.3: bytes beyond 16 go into an Extended CDB AHS.
@@ -107,16 +101,14 @@ std::error_code read_ahs(raw_pdu const& raw, scsi_command& p, diagnostics* diag)
 raw_pdu encode(scsi_command const& p)
 {
     raw_pdu r = encode_header(p);
-    r.data = p.data;
-    finish(r);
+    finish(r, p.data);
     return r;
 }
 
 raw_pdu encode(scsi_command&& p)
 {
     raw_pdu r = encode_header(p);
-    r.data = std::move(p.data);
-    finish(r);
+    finish(r, std::move(p.data));
     return r;
 }
 
@@ -132,14 +124,11 @@ raw_pdu encode(scsi_response const& p)
     out.u8(off_status, p.status);
     out.u32(off_itt, p.itt_.value());
     out.u32(off_snack_tag, p.snack_tag);
-    out.u32(off_stat_sn, p.stat_sn.value());
-    out.u32(off_exp_cmd_sn, p.exp_cmd_sn.value());
-    out.u32(off_max_cmd_sn, p.max_cmd_sn.value());
+    out.target_sns(p);
     out.u32(off_exp_data_sn, p.exp_data_sn.value());
     out.u32(off_bidi_residual, p.bidi_read_residual_count);
     out.u32(off_residual, p.residual_count);
-    r.data = join_sense(p.sense, p.response_data);
-    finish(r);
+    finish(r, join_sense(p.sense, p.response_data));
     return r;
 }
 
@@ -156,8 +145,7 @@ result<scsi_command> decode_scsi_command(raw_pdu const& raw, diagnostics* diag)
     p.lun_ = in.lun_at(off_lun);
     p.itt_ = in.get32<itt>(off_itt);
     p.expected_data_transfer_length = in.u32(off_expected_length);
-    p.cmd_sn = in.get32<cmdsn>(off_cmd_sn);
-    p.exp_stat_sn = in.get32<statsn>(off_exp_stat_sn);
+    in.initiator_sns(p);
     auto const bhs = std::span{raw.bhs}.subspan(off_cdb, bhs_cdb_size);
     p.cdb.assign(bhs.begin(), bhs.end());
     if (auto ec = read_ahs(raw, p, diag)) return ec;
@@ -182,9 +170,7 @@ result<scsi_response> decode_scsi_response(raw_pdu const& raw, diagnostics* diag
     p.status = in.u8(off_status);
     p.itt_ = in.get32<itt>(off_itt);
     p.snack_tag = in.u32(off_snack_tag);
-    p.stat_sn = in.get32<statsn>(off_stat_sn);
-    p.exp_cmd_sn = in.get32<cmdsn>(off_exp_cmd_sn);
-    p.max_cmd_sn = in.get32<cmdsn>(off_max_cmd_sn);
+    in.target_sns(p);
     p.exp_data_sn = in.get32<datasn>(off_exp_data_sn);
     p.bidi_read_residual_count = in.u32(off_bidi_residual);
     p.residual_count = in.u32(off_residual);

@@ -9,8 +9,6 @@ using namespace detail;
 
 // §11.16: byte 1 is 1 | . | . | . | Type (4 bits).
 constexpr std::uint8_t type_mask = 0x0f;
-constexpr std::size_t off_ttt = 20;
-constexpr std::size_t off_exp_stat_sn = 28;
 constexpr std::size_t off_beg_run = 40;
 constexpr std::size_t off_run_length = 44;
 
@@ -21,9 +19,7 @@ raw_pdu encode(snack_request const& p)
     auto const byte1 = static_cast<std::uint8_t>(final_flag | (static_cast<std::uint8_t>(p.type) & type_mask));
     raw_pdu r = start(opcode::snack_request, false, byte1);
     bhs_out out{r};
-    out.lun_at(off_lun, p.lun_);
-    out.u32(off_itt, p.itt_.value());
-    out.u32(off_ttt, p.ttt_.value());
+    out.lun_itt_ttt(p);
     out.u32(off_exp_stat_sn, p.exp_stat_sn.value());
     out.u32(off_beg_run, p.beg_run);
     out.u32(off_run_length, p.run_length);
@@ -40,9 +36,7 @@ result<snack_request> decode_snack_request(raw_pdu const& raw, diagnostics* diag
         return malformed(diag, "The SNACK Request has reserved type " + std::to_string(type) + ".");
     snack_request p;
     p.type = static_cast<snack_type>(type);
-    p.lun_ = in.lun_at(off_lun);
-    p.itt_ = in.get32<itt>(off_itt);
-    p.ttt_ = in.get32<ttt>(off_ttt);
+    in.lun_itt_ttt(p);
     p.exp_stat_sn = in.get32<statsn>(off_exp_stat_sn);
     p.beg_run = in.u32(off_beg_run);
     p.run_length = in.u32(off_run_length);

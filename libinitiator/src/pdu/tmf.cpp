@@ -10,15 +10,10 @@ using namespace detail;
 // Request (§11.5): byte 1 is 1 | Function (7 bits).
 constexpr std::uint8_t function_mask = 0x7f;
 constexpr std::size_t off_referenced_tag = 20;
-constexpr std::size_t off_cmd_sn = 24;
-constexpr std::size_t off_exp_stat_sn = 28;
 constexpr std::size_t off_ref_cmd_sn = 32;
 constexpr std::size_t off_exp_data_sn = 36;
 // Response (§11.6).
 constexpr std::size_t off_response = 2;
-constexpr std::size_t off_stat_sn = 24;
-constexpr std::size_t off_exp_cmd_sn = 28;
-constexpr std::size_t off_max_cmd_sn = 32;
 
 } // namespace
 
@@ -30,8 +25,7 @@ raw_pdu encode(task_mgmt_request const& p)
     out.lun_at(off_lun, p.lun_);
     out.u32(off_itt, p.itt_.value());
     out.u32(off_referenced_tag, p.referenced_task_tag.value());
-    out.u32(off_cmd_sn, p.cmd_sn.value());
-    out.u32(off_exp_stat_sn, p.exp_stat_sn.value());
+    out.initiator_sns(p);
     out.u32(off_ref_cmd_sn, p.ref_cmd_sn.value());
     out.u32(off_exp_data_sn, p.exp_data_sn.value());
     finish(r);
@@ -44,9 +38,7 @@ raw_pdu encode(task_mgmt_response const& p)
     bhs_out out{r};
     out.u8(off_response, static_cast<std::uint8_t>(p.response));
     out.u32(off_itt, p.itt_.value());
-    out.u32(off_stat_sn, p.stat_sn.value());
-    out.u32(off_exp_cmd_sn, p.exp_cmd_sn.value());
-    out.u32(off_max_cmd_sn, p.max_cmd_sn.value());
+    out.target_sns(p);
     finish(r);
     return r;
 }
@@ -61,8 +53,7 @@ result<task_mgmt_request> decode_task_mgmt_request(raw_pdu const& raw, diagnosti
     p.lun_ = in.lun_at(off_lun);
     p.itt_ = in.get32<itt>(off_itt);
     p.referenced_task_tag = in.get32<itt>(off_referenced_tag);
-    p.cmd_sn = in.get32<cmdsn>(off_cmd_sn);
-    p.exp_stat_sn = in.get32<statsn>(off_exp_stat_sn);
+    in.initiator_sns(p);
     p.ref_cmd_sn = in.get32<cmdsn>(off_ref_cmd_sn);
     p.exp_data_sn = in.get32<datasn>(off_exp_data_sn);
     return p;
@@ -75,9 +66,7 @@ result<task_mgmt_response> decode_task_mgmt_response(raw_pdu const& raw, diagnos
     task_mgmt_response p;
     p.response = static_cast<tmf_response>(in.u8(off_response));
     p.itt_ = in.get32<itt>(off_itt);
-    p.stat_sn = in.get32<statsn>(off_stat_sn);
-    p.exp_cmd_sn = in.get32<cmdsn>(off_exp_cmd_sn);
-    p.max_cmd_sn = in.get32<cmdsn>(off_max_cmd_sn);
+    in.target_sns(p);
     return p;
 }
 
