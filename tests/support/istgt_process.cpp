@@ -157,14 +157,8 @@ AssertionResult istgt_process::write_unit(std::ostream& conf, std::ostream& auth
 }
 
 AssertionResult istgt_process::start() {
-    if (auto iso = check_isolation(); !iso) {
-        return iso;
-    }
-    if (dir().empty()) {
-        return AssertionFailure() << "no temporary directory for istgt";
-    }
-    if (daemon_.started()) {
-        return AssertionFailure() << "istgt already started (pid " << daemon_.pid() << ")";
+    if (auto ok = detail::preflight("istgt", dir(), daemon_); !ok) {
+        return ok;
     }
     AssertionResult last = AssertionFailure();
     for (int attempt = 0; attempt < start_attempts; ++attempt) {

@@ -86,6 +86,20 @@ bool can_connect(std::string const& address, std::uint16_t port) {
     return ok;
 }
 
+::testing::AssertionResult preflight(char const* name, std::filesystem::path const& dir,
+                                     child_process const& daemon) {
+    if (auto iso = check_isolation(); !iso) {
+        return iso;
+    }
+    if (dir.empty()) {
+        return ::testing::AssertionFailure() << "no temporary directory for " << name;
+    }
+    if (daemon.started()) {
+        return ::testing::AssertionFailure() << name << " already started (pid " << daemon.pid() << ")";
+    }
+    return ::testing::AssertionSuccess();
+}
+
 ::testing::AssertionResult create_sparse_file(std::filesystem::path const& p, std::uint32_t mib) {
     int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {

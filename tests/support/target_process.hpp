@@ -183,6 +183,10 @@ std::optional<std::uint16_t> pick_free_port(std::string const& address);
 bool can_connect(std::string const& address, std::uint16_t port);
 /// Creates a sparse file of `mib` MiB.
 ::testing::AssertionResult create_sparse_file(std::filesystem::path const& p, std::uint32_t mib);
+/// What every target's start() checks first: isolation, a temp dir, and
+/// that this instance has not been started already.
+::testing::AssertionResult preflight(char const* name, std::filesystem::path const& dir,
+                                     child_process const& daemon);
 /// The last `max` bytes of a log file, for failure messages.
 std::string tail_of(std::filesystem::path const& p, std::size_t max = 2000);
 }  // namespace detail

@@ -51,14 +51,8 @@ tgtd_process::~tgtd_process() {
 }
 
 AssertionResult tgtd_process::start() {
-    if (auto iso = check_isolation(); !iso) {
-        return iso;
-    }
-    if (dir().empty()) {
-        return AssertionFailure() << "no temporary directory for tgtd";
-    }
-    if (daemon_.started()) {
-        return AssertionFailure() << "tgtd already started (pid " << daemon_.pid() << ")";
+    if (auto ok = detail::preflight("tgtd", dir(), daemon_); !ok) {
+        return ok;
     }
     AssertionResult last = AssertionFailure();
     for (int attempt = 0; attempt < start_attempts; ++attempt) {
