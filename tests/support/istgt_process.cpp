@@ -20,7 +20,6 @@ using ::testing::AssertionFailure;
 using ::testing::AssertionResult;
 using ::testing::AssertionSuccess;
 
-constexpr int start_attempts = 5;
 constexpr auto ready_timeout = 10s;
 constexpr auto exit_timeout = 10s;
 constexpr int discovery_auth_group = 9999;
@@ -157,19 +156,7 @@ AssertionResult istgt_process::write_unit(std::ostream& conf, std::ostream& auth
 }
 
 AssertionResult istgt_process::start() {
-    if (auto ok = detail::preflight("istgt", dir(), daemon_); !ok) {
-        return ok;
-    }
-    AssertionResult last = AssertionFailure();
-    for (int attempt = 0; attempt < start_attempts; ++attempt) {
-        bool retry = false;
-        last = try_start(retry);
-        if (last || !retry) {
-            return last;
-        }
-    }
-    return AssertionFailure() << "istgt failed to start " << start_attempts
-                              << " times; last: " << last.message();
+    return detail::start_with_retries("istgt", dir(), daemon_, [this](bool& retry) { return try_start(retry); });
 }
 
 AssertionResult istgt_process::try_start(bool& retry) {

@@ -86,8 +86,10 @@ bool can_connect(std::string const& address, std::uint16_t port) {
     return ok;
 }
 
-::testing::AssertionResult preflight(char const* name, std::filesystem::path const& dir,
-                                     child_process const& daemon) {
+::testing::AssertionResult start_with_retries(char const* name, std::filesystem::path const& dir,
+                                              child_process const& daemon,
+                                              std::function<::testing::AssertionResult(bool& retry)> const& attempt) {
+    constexpr int start_attempts = 5;
     if (auto iso = check_isolation(); !iso) {
         return iso;
     }
@@ -97,7 +99,16 @@ bool can_connect(std::string const& address, std::uint16_t port) {
     if (daemon.started()) {
         return ::testing::AssertionFailure() << name << " already started (pid " << daemon.pid() << ")";
     }
-    return ::testing::AssertionSuccess();
+    ::testing::AssertionResult last = ::testing::AssertionFailure();
+    for (int i = 0; i < start_attempts; ++i) {
+        bool retry = false;
+        last = attempt(retry);
+        if (last || !retry) {
+            return last;
+        }
+    }
+    return ::testing::AssertionFailure() << name << " failed to start " << start_attempts
+                                         << " times; last: " << last.message();
 }
 
 ::testing::AssertionResult create_sparse_file(std::filesystem::path const& p, std::uint32_t mib) {

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <gtest/gtest.h>
 #include <iosfwd>
 #include <map>
@@ -183,10 +184,15 @@ std::optional<std::uint16_t> pick_free_port(std::string const& address);
 bool can_connect(std::string const& address, std::uint16_t port);
 /// Creates a sparse file of `mib` MiB.
 ::testing::AssertionResult create_sparse_file(std::filesystem::path const& p, std::uint32_t mib);
-/// What every target's start() checks first: isolation, a temp dir, and
-/// that this instance has not been started already.
-::testing::AssertionResult preflight(char const* name, std::filesystem::path const& dir,
-                                     child_process const& daemon);
+/**
+ * What every target's start() does: check isolation, a temp dir and that
+ * this instance has not been started, then call `attempt` until it succeeds
+ * or fails without asking for a retry (e.g. the port was taken meanwhile),
+ * at most a few times.
+ */
+::testing::AssertionResult start_with_retries(char const* name, std::filesystem::path const& dir,
+                                              child_process const& daemon,
+                                              std::function<::testing::AssertionResult(bool& retry)> const& attempt);
 /// The last `max` bytes of a log file, for failure messages.
 std::string tail_of(std::filesystem::path const& p, std::size_t max = 2000);
 }  // namespace detail

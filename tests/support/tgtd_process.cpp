@@ -26,7 +26,6 @@ using ::testing::AssertionFailure;
 using ::testing::AssertionResult;
 using ::testing::AssertionSuccess;
 
-constexpr int start_attempts = 5;
 constexpr auto ready_timeout = 10s;
 constexpr auto exit_timeout = 10s;
 
@@ -51,23 +50,13 @@ tgtd_process::~tgtd_process() {
 }
 
 AssertionResult tgtd_process::start() {
-    if (auto ok = detail::preflight("tgtd", dir(), daemon_); !ok) {
-        return ok;
-    }
-    AssertionResult last = AssertionFailure();
-    for (int attempt = 0; attempt < start_attempts; ++attempt) {
+    return detail::start_with_retries("tgtd", dir(), daemon_, [this](bool& retry) {
         auto port = detail::pick_free_port(address_);
         if (!port) {
             return AssertionFailure() << "no free TCP port on " << address_;
         }
-        bool retry = false;
-        last = try_start(next_control_port(), *port, retry);
-        if (last || !retry) {
-            return last;
-        }
-    }
-    return AssertionFailure() << "tgtd failed to start " << start_attempts
-                              << " times; last: " << last.message();
+        return try_start(next_control_port(), *port, retry);
+    });
 }
 
 AssertionResult tgtd_process::try_start(int control_port, std::uint16_t port, bool& retry) {

@@ -14,9 +14,6 @@ using pdu::stage;
 /// until the login ends (§13.12): split our text at this size.
 constexpr std::size_t login_segment_limit = 8192;
 
-/// Login Requests use one task tag for the whole login (§11.12.4 allows any).
-constexpr itt login_itt{0};
-
 constexpr std::uint8_t iscsi_version = 0; // §11.12.3: Version-max/min = 0x00
 
 char const* session_type_name(text::session_type t)
@@ -27,10 +24,10 @@ char const* session_type_name(text::session_type t)
 } // namespace
 
 login_machine::login_machine(login_params params, auth::random_source& rng)
-    : params_(std::move(params)), rng_(&rng), negotiator_(params_.session_type, params_.offer)
+    : params_(std::move(params)), negotiator_(params_.session_type, params_.offer)
 {
     if (params_.chap)
-        chap_ = std::make_unique<auth::chap_initiator>(*params_.chap, *rng_);
+        chap_ = std::make_unique<auth::chap_initiator>(*params_.chap, rng);
 }
 
 login_machine::~login_machine() = default;
@@ -91,14 +88,11 @@ void login_machine::send(text::key_values const& keys, bool transit, stage nsg)
     send_next_chunk();
 }
 
-void login_machine::send_next_chunk()
+/// The fields every Login Request of this login shares (§11.12).
+pdu::login_request login_machine::make_request() const
 {
     pdu::login_request req;
     req.csg = current_stage();
-    // §11.12.2: while more of our text follows (C=1) the T bit must be 0.
-    req.cont = pending_chunks_.size() > 1;
-    req.transit = req.cont ? false : last_transit_;
-    req.nsg = req.transit ? last_nsg_ : stage::security_negotiation;
     req.version_max = iscsi_version;
     req.version_min = iscsi_version;
     req.isid_ = params_.isid_;
@@ -107,31 +101,29 @@ void login_machine::send_next_chunk()
     req.cid_ = params_.cid_;
     req.cmd_sn = params_.cmd_sn;
     req.exp_stat_sn = exp_stat_sn_;
+    return req;
+}
+
+void login_machine::send_next_chunk()
+{
+    pdu::login_request req = make_request();
+    // §11.12.2: while more of our text follows (C=1) the T bit must be 0.
+    req.cont = pending_chunks_.size() > 1;
+    req.transit = req.cont ? false : last_transit_;
+    req.nsg = req.transit ? last_nsg_ : stage::security_negotiation;
     if (!pending_chunks_.empty()) {
         req.data = std::move(pending_chunks_.front());
         pending_chunks_.pop_front();
     }
-    sent_transit_ = req.transit;
-    sent_nsg_ = req.nsg;
     outbound_.push_back(pdu::encode(req));
 }
 
 void login_machine::send_continue_ack()
 {
     // §11.13.3: acknowledge a continued response with an empty request, T=0.
-    // sent_transit_ keeps the T of our last real request: the target's final
-    // piece may carry the transition that request asked for.
-    pdu::login_request req;
-    req.csg = current_stage();
-    req.version_max = iscsi_version;
-    req.version_min = iscsi_version;
-    req.isid_ = params_.isid_;
-    req.tsih_ = params_.tsih_;
-    req.itt_ = login_itt;
-    req.cid_ = params_.cid_;
-    req.cmd_sn = params_.cmd_sn;
-    req.exp_stat_sn = exp_stat_sn_;
-    outbound_.push_back(pdu::encode(req));
+    // requested_transit() still reports the T of our last real request: the
+    // target's final piece may carry the transition that request asked for.
+    outbound_.push_back(pdu::encode(make_request()));
 }
 
 stage login_machine::current_stage() const noexcept

@@ -10,8 +10,6 @@ namespace {
 
 using pdu::stage;
 
-constexpr itt login_itt{0};
-
 bool is_security_key(std::string_view key)
 {
     return key == "AuthMethod" || key.starts_with("CHAP_");
@@ -95,12 +93,12 @@ bool login_machine::check_response(pdu::login_response const& r)
     if (r.transit) {
         // §11.13.2: the target may transit only if we asked, and never to a
         // stage beyond the one we named.
-        if (!sent_transit_) {
+        if (!requested_transit()) {
             fail(errc::transit_without_request);
             return false;
         }
         bool const valid_nsg = r.nsg == stage::login_operational_negotiation || r.nsg == stage::full_feature_phase;
-        if (!valid_nsg || static_cast<int>(r.nsg) > static_cast<int>(sent_nsg_) ||
+        if (!valid_nsg || static_cast<int>(r.nsg) > static_cast<int>(last_nsg_) ||
             static_cast<int>(r.nsg) <= static_cast<int>(r.csg)) {
             fail(errc::bad_stage, "response NSG " + std::to_string(static_cast<int>(r.nsg)));
             return false;

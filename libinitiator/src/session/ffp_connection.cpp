@@ -170,8 +170,6 @@ itt ffp_connection::submit_logout(pdu::logout_reason reason, cid c)
 {
     task t;
     t.kind = task_kind::logout;
-    t.reason = reason;
-    t.logout_cid = c;
     itt const tag = add_task(std::move(t));
     // Sent as an immediate command so a closed window cannot hold it back
     // (§11.14: allowed), carrying the current CmdSN without advancing it.

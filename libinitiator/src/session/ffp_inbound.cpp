@@ -39,6 +39,16 @@ void ffp_connection::handle_pdu(pdu::raw_pdu const& raw)
     if (!error_) flush_window();
 }
 
+/// The task a response names, if it exists and is of the kind the opcode
+/// answers; otherwise the connection fails (ERL 0 cannot resynchronise).
+ffp_connection::task* ffp_connection::task_for(itt tag, task_kind kind, char const* what)
+{
+    auto it = tasks_.find(tag.value());
+    if (it != tasks_.end() && it->second.kind == kind) return &it->second;
+    fail(errc::unknown_task, std::string(what) + " for ITT " + std::to_string(tag.value()));
+    return nullptr;
+}
+
 void ffp_connection::on_scsi_response(pdu::raw_pdu const& raw)
 {
     diagnostics d;
@@ -46,10 +56,9 @@ void ffp_connection::on_scsi_response(pdu::raw_pdu const& raw)
     if (!r) return fail(r.error(), d.message);
     advance_stat_sn(r->stat_sn);
     window_.update(r->exp_cmd_sn, r->max_cmd_sn);
-    auto it = tasks_.find(r->itt_.value());
-    if (it == tasks_.end() || it->second.kind != task_kind::scsi)
-        return fail(errc::unknown_task, "SCSI Response for ITT " + std::to_string(r->itt_.value()));
-    scsi_outcome& out = it->second.out;
+    task* t = task_for(r->itt_, task_kind::scsi, "SCSI Response");
+    if (!t) return;
+    scsi_outcome& out = t->out;
     out.response = r->response;
     out.status = r->status;
     out.sense = std::move(r->sense);
@@ -65,10 +74,9 @@ void ffp_connection::on_data_in(pdu::raw_pdu const& raw)
     auto r = pdu::decode_data_in(raw, &d);
     if (!r) return fail(r.error(), d.message);
     window_.update(r->exp_cmd_sn, r->max_cmd_sn);
-    auto it = tasks_.find(r->itt_.value());
-    if (it == tasks_.end() || it->second.kind != task_kind::scsi)
-        return fail(errc::unknown_task, "Data-In for ITT " + std::to_string(r->itt_.value()));
-    task& t = it->second;
+    task* found = task_for(r->itt_, task_kind::scsi, "Data-In");
+    if (!found) return;
+    task& t = *found;
     // ERL 0 has no SNACK to ask for a missing PDU: a DataSN gap is fatal.
     if (r->data_sn != t.next_data_sn)
         return fail(errc::sequence_error, "Data-In DataSN " + std::to_string(r->data_sn.value()) +
@@ -97,10 +105,9 @@ void ffp_connection::on_r2t(pdu::raw_pdu const& raw)
     auto r = pdu::decode_r2t(raw, &d);
     if (!r) return fail(r.error(), d.message);
     window_.update(r->exp_cmd_sn, r->max_cmd_sn);
-    auto it = tasks_.find(r->itt_.value());
-    if (it == tasks_.end() || it->second.kind != task_kind::scsi)
-        return fail(errc::unknown_task, "R2T for ITT " + std::to_string(r->itt_.value()));
-    task& t = it->second;
+    task* found = task_for(r->itt_, task_kind::scsi, "R2T");
+    if (!found) return;
+    task& t = *found;
     std::uint64_t const end = std::uint64_t{r->buffer_offset} + r->desired_data_transfer_length;
     // §11.8.4: the desired length is at most MaxBurstLength and lies within
     // the write's Expected Data Transfer Length.
@@ -121,10 +128,9 @@ void ffp_connection::on_nop_in(pdu::raw_pdu const& raw)
     if (r->itt_ != reserved_itt) {
         // The answer to our ping (§11.19): StatSN advances for it.
         advance_stat_sn(r->stat_sn);
-        auto it = tasks_.find(r->itt_.value());
-        if (it == tasks_.end() || it->second.kind != task_kind::nop)
-            return fail(errc::unknown_task, "NOP-In for ITT " + std::to_string(r->itt_.value()));
-        it->second.ping = std::move(r->data);
+        task* t = task_for(r->itt_, task_kind::nop, "NOP-In");
+        if (!t) return;
+        t->ping = std::move(r->data);
         return complete(r->itt_);
     }
     if (r->ttt_ == reserved_ttt) return; // an unsolicited status update
@@ -148,10 +154,9 @@ void ffp_connection::on_text_response(pdu::raw_pdu const& raw)
     if (!r) return fail(r.error(), d.message);
     advance_stat_sn(r->stat_sn);
     window_.update(r->exp_cmd_sn, r->max_cmd_sn);
-    auto it = tasks_.find(r->itt_.value());
-    if (it == tasks_.end() || it->second.kind != task_kind::text)
-        return fail(errc::unknown_task, "Text Response for ITT " + std::to_string(r->itt_.value()));
-    task& t = it->second;
+    task* found = task_for(r->itt_, task_kind::text, "Text Response");
+    if (!found) return;
+    task& t = *found;
     if (!t.text_out.empty()) {
         // The target took a C=1 piece of our request: send the next one.
         return send_text_piece(r->itt_, t, r->ttt_);
@@ -185,10 +190,9 @@ void ffp_connection::on_logout_response(pdu::raw_pdu const& raw)
     if (!r) return fail(r.error(), d.message);
     advance_stat_sn(r->stat_sn);
     window_.update(r->exp_cmd_sn, r->max_cmd_sn);
-    auto it = tasks_.find(r->itt_.value());
-    if (it == tasks_.end() || it->second.kind != task_kind::logout)
-        return fail(errc::unknown_task, "Logout Response for ITT " + std::to_string(r->itt_.value()));
-    it->second.logout = logout_outcome{r->response, r->time2wait, r->time2retain};
+    task* t = task_for(r->itt_, task_kind::logout, "Logout Response");
+    if (!t) return;
+    t->logout = logout_outcome{r->response, r->time2wait, r->time2retain};
     bool const ok = r->response == pdu::logout_response_code::closed_successfully;
     complete(r->itt_, ok ? std::error_code{} : make_error_code(errc::logout_failed));
 }

@@ -76,6 +76,10 @@ private:
     void send(text::key_values const& keys, bool transit, pdu::stage nsg);
     void send_next_chunk();
     void send_continue_ack();
+    [[nodiscard]] pdu::login_request make_request() const;
+    /// Whether the request on the wire asked to transit: our last text is
+    /// fully sent with T=1 (continuation acks keep what that request asked).
+    [[nodiscard]] bool requested_transit() const noexcept { return pending_chunks_.empty() && last_transit_; }
     [[nodiscard]] pdu::stage current_stage() const noexcept;
     bool check_response(pdu::login_response const& r);
     void handle_complete_text(pdu::login_response const& r, text::key_values const& keys);
@@ -85,10 +89,12 @@ private:
     void enter_operational();
     void finish(pdu::login_response const& r);
     void handle_status(pdu::login_response const& r, text::key_values const& keys);
+
+    /// Login Requests use one task tag for the whole login (§11.12.4 allows any).
+    static constexpr itt login_itt{0};
     void continue_after_transit(pdu::login_response const& r);
 
     login_params params_;
-    auth::random_source* rng_;
     std::unique_ptr<auth::chap_initiator> chap_;
     text::negotiator negotiator_;
     /// Target text continued over several responses (C bit, §11.13.3).
@@ -101,9 +107,6 @@ private:
     /// acknowledged with the same stage fields (§11.12.2).
     bool last_transit_ = false;
     pdu::stage last_nsg_ = pdu::stage::security_negotiation;
-    /// T and NSG of the request actually on the wire (0 while chunks remain).
-    bool sent_transit_ = false;
-    pdu::stage sent_nsg_ = pdu::stage::security_negotiation;
     std::deque<pdu::raw_pdu> outbound_;
     /// Our own text split into several PDUs (C bit), sent one per response.
     std::deque<std::vector<std::byte>> pending_chunks_;

@@ -74,15 +74,12 @@ private:
         std::uint32_t received = 0;  ///< Data-In bytes so far
         std::uint32_t immediate_bytes = 0; ///< write data sent with the command
         datasn next_data_sn{};       ///< expected DataSN of the next Data-In
-        unsigned active_r2ts = 0;
         text::key_values text_keys;  ///< the text response
         std::deque<std::vector<std::byte>> text_out; ///< request pieces not yet sent
         logout_outcome logout{};
         std::vector<std::byte> text_in;
         std::vector<std::byte> ping; ///< ping data, then the echo
         std::optional<pdu::raw_pdu> command; ///< waiting for the window to open
-        pdu::logout_reason reason{};
-        cid logout_cid{};
     };
 
     itt add_task(task t);
@@ -95,6 +92,7 @@ private:
     void fail(std::error_code ec, std::string detail);
     void advance_stat_sn(statsn sn) noexcept;
 
+    task* task_for(itt tag, task_kind kind, char const* what);
     void on_scsi_response(pdu::raw_pdu const& raw);
     void on_data_in(pdu::raw_pdu const& raw);
     void on_r2t(pdu::raw_pdu const& raw);
