@@ -1,0 +1,211 @@
+// Discovery records and what discovery found (store.hpp).
+#include "iscsi/db/errors.hpp"
+#include "iscsi/db/record_format.hpp"
+#include "iscsi/db/store.hpp"
+#include "paths.hpp"
+#include "store_detail.hpp"
+
+#include <algorithm>
+#include <unistd.h>
+
+namespace iscsi::db {
+
+namespace fs = std::filesystem;
+using detail::missing;
+using detail::read_dir_or_empty;
+
+discovery_record make_discovery_record(config const& conf, discovery_kind kind, std::string address,
+                                       int port)
+{
+    discovery_record r = kind == discovery_kind::isns ? conf.isns_defaults : conf.sendtargets_defaults;
+    r.type = kind;
+    r.address = std::move(address);
+    r.port = port;
+    return r;
+}
+
+namespace {
+
+fs::path discovery_file(fs::path const& root, discovery_kind kind, std::string const& address, int port)
+{
+    return paths::discovery_dir(root, kind, address, port) / paths::discovery_file_name(kind);
+}
+
+result<void> check_portal(std::string const& address)
+{
+    if (!paths::is_safe_component(address) || address.find(',') != std::string::npos)
+        return make_error_code(errc::bad_name);
+    return {};
+}
+
+result<void> write_discovery_unlocked(fs::path const& root, discovery_record const& r,
+                                      write_batch* batch = nullptr)
+{
+    if (auto c = check_portal(r.address); !c)
+        return c;
+    auto const dir = paths::discovery_dir(root, r.type, r.address, r.port);
+    if (auto m = make_dirs(dir, paths::dir_mode); !m)
+        return m;
+    remove_stale_temps(dir);
+    auto const file = dir / paths::discovery_file_name(r.type);
+    auto const text = format_discovery(r, print_style::file);
+    if (batch)
+        return batch->add(file, text, paths::file_mode);
+    return replace_file(file, text, paths::file_mode);
+}
+
+/// The link from a discovery record to a node's portal directory. open-iscsi
+/// resolves it by name; its target is the absolute portal path.
+result<void> link_node(fs::path const& root, discovery_record const& disc, node_key const& k)
+{
+    auto const link = paths::discovery_dir(root, disc.type, disc.address, disc.port) / paths::link_name(k);
+    auto const target = fs::absolute(paths::portal_dir(root, k));
+    if (::symlink(target.c_str(), link.c_str()) != 0 && errno != EEXIST)
+        return last_error();
+    return {};
+}
+
+} // namespace
+
+result<std::vector<discovery_record>> store::list_discovery(discovery_kind kind) const
+{
+    auto entries = read_dir_or_empty(paths::discovery_root(root_, kind));
+    if (!entries)
+        return entries.error();
+    std::vector<discovery_record> out;
+    for (auto const& e : *entries) {
+        auto const p = paths::parse_portal_name(e.name);
+        if (!e.is_dir || !p || p->tpgt >= 0)
+            continue;
+        if (auto r = read_discovery(kind, p->address, p->port))
+            out.push_back(std::move(*r));
+    }
+    return out;
+}
+
+result<discovery_record> store::read_discovery(discovery_kind kind, std::string const& address,
+                                               int port) const
+{
+    if (auto c = check_portal(address); !c)
+        return c.error();
+    auto text = read_text_file(discovery_file(root_, kind, address, port));
+    if (!text) {
+        if (missing(text.error()))
+            return make_error_code(errc::not_found);
+        return text.error();
+    }
+    discovery_record r = make_discovery_record(default_config(), kind, address, port);
+    parse_discovery(*text, r);
+    r.type = kind; // the directory decides, as for node records
+    r.address = address;
+    r.port = port;
+    return r;
+}
+
+result<void> store::write_discovery(discovery_record const& r)
+{
+    auto lock = write_lock::acquire(root_);
+    if (!lock)
+        return lock.error();
+    return write_discovery_unlocked(root_, r);
+}
+
+result<void> store::update_discovery(discovery_kind kind, std::string const& address, int port,
+                                     std::function<result<void>(discovery_record&)> const& change)
+{
+    auto lock = write_lock::acquire(root_);
+    if (!lock)
+        return lock.error();
+    auto r = read_discovery(kind, address, port);
+    if (!r)
+        return r.error();
+    if (auto c = change(*r); !c)
+        return c;
+    return write_discovery_unlocked(root_, *r);
+}
+
+result<std::vector<node_key>> store::discovered_nodes(discovery_kind kind, std::string const& address,
+                                                      int port) const
+{
+    if (auto c = check_portal(address); !c)
+        return c.error();
+    auto entries = read_dir_or_empty(paths::discovery_dir(root_, kind, address, port));
+    if (!entries)
+        return entries.error();
+    std::vector<node_key> out;
+    for (auto const& e : *entries)
+        if (auto k = paths::parse_link_name(e.name))
+            out.push_back(std::move(*k));
+    return out;
+}
+
+result<void> store::delete_discovery(discovery_kind kind, std::string const& address, int port)
+{
+    auto nodes = discovered_nodes(kind, address, port);
+    if (!nodes)
+        return nodes.error();
+    auto lock = write_lock::acquire(root_);
+    if (!lock)
+        return lock.error();
+    auto const dir = paths::discovery_dir(root_, kind, address, port);
+    if (!detail::exists(dir / paths::discovery_file_name(kind)))
+        return make_error_code(errc::not_found);
+    for (auto const& k : *nodes)
+        (void)detail::remove_node_unlocked(root_, k); // already gone is fine
+    ::unlink((dir / paths::discovery_file_name(kind)).c_str());
+    remove_stale_temps(dir);
+    ::rmdir(dir.c_str());
+    return sync_filesystem(root_);
+}
+
+result<std::vector<node_key>> store::save_discovered(discovery_record const& disc,
+                                                     std::span<node_record const> nodes,
+                                                     discovered_save mode)
+{
+    auto before = discovered_nodes(disc.type, disc.address, disc.port);
+    if (!before)
+        return before.error();
+    auto lock = write_lock::acquire(root_);
+    if (!lock)
+        return lock.error();
+    // Many records, one flush (write_batch): every file whole, old or new,
+    // whenever a crash comes.
+    write_batch batch;
+    if (auto w = write_discovery_unlocked(root_, disc, &batch); !w)
+        return w.error();
+    std::vector<node_key> linked;
+    for (auto const& r : nodes) {
+        auto const k = key_of(r);
+        bool const present = detail::exists(paths::node_file(root_, k));
+        if ((present && mode.update_old) || (!present && mode.add_new)) {
+            if (auto w = detail::write_node_file(root_, r, &batch); !w)
+                return w.error();
+            linked.push_back(k);
+        } else if (present) {
+            linked.push_back(k);
+        }
+    }
+    // Links name portal directories that exist by now; the commit's last
+    // syncfs() makes them durable with the records.
+    for (auto const& k : linked)
+        if (k.tpgt >= 0)
+            if (auto l = link_node(root_, disc, k); !l)
+                return l.error();
+    if (auto c = batch.commit(root_); !c)
+        return c.error();
+    std::vector<node_key> removed;
+    if (mode.delete_stale) {
+        for (auto const& k : *before) {
+            bool const reported = std::any_of(nodes.begin(), nodes.end(),
+                                              [&](node_record const& r) { return key_of(r) == k; });
+            if (!reported && detail::remove_node_unlocked(root_, k))
+                removed.push_back(k);
+        }
+    }
+    if (!removed.empty())
+        if (auto s = sync_filesystem(root_); !s)
+            return s.error();
+    return removed;
+}
+
+} // namespace iscsi::db

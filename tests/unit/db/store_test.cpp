@@ -1,0 +1,256 @@
+// The on-disk database in a temporary root: layout, modes, links, and
+// updates under concurrency.
+#include "iscsi/db/errors.hpp"
+#include "iscsi/db/record_format.hpp"
+#include "iscsi/db/store.hpp"
+
+#include "support/isolation.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <thread>
+
+namespace iscsi::db {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Store : public ::testing::Test {
+protected:
+    test::temp_dir dir;
+    store db{dir.path()};
+    config conf = default_config();
+
+    node_record node(std::string target, std::string addr, int tpgt, std::string iface = "default")
+    {
+        iface_record i;
+        i.name = std::move(iface);
+        return make_node_record(conf, std::move(target), std::move(addr), 3260, tpgt, i);
+    }
+
+    unsigned mode_of(fs::path const& p)
+    {
+        struct stat st {};
+        EXPECT_EQ(::lstat(p.c_str(), &st), 0) << p;
+        return st.st_mode & 07777;
+    }
+};
+
+TEST_F(Store, NodeRecordsLiveWhereOpenIscsiPutsThem)
+{
+    ASSERT_TRUE(db.create_node(node("iqn.2026-11.test:a", "127.0.0.1", 1)));
+    ASSERT_TRUE(db.create_node(node("iqn.2026-11.test:a", "fe80::1", 5, "myif")));
+    ASSERT_TRUE(db.create_node(node("iqn.2026-11.test:b", "127.0.0.1", -1)));
+    auto const nodes = dir.path() / "nodes";
+    EXPECT_TRUE(fs::is_regular_file(nodes / "iqn.2026-11.test:a/127.0.0.1,3260,1/default"));
+    EXPECT_TRUE(fs::is_regular_file(nodes / "iqn.2026-11.test:a/fe80::1,3260,5/myif"));
+    EXPECT_TRUE(fs::is_regular_file(nodes / "iqn.2026-11.test:b/127.0.0.1,3260")); // static form
+    EXPECT_EQ(mode_of(nodes), 0700U);
+    EXPECT_EQ(mode_of(nodes / "iqn.2026-11.test:a/127.0.0.1,3260,1"), 0700U);
+    EXPECT_EQ(mode_of(nodes / "iqn.2026-11.test:a/127.0.0.1,3260,1/default"), 0600U);
+
+    auto all = db.list_nodes();
+    ASSERT_TRUE(all);
+    EXPECT_EQ(all->size(), 3U);
+    node_filter by_target;
+    by_target.target = "iqn.2026-11.test:a";
+    auto only_a = db.list_nodes(by_target);
+    ASSERT_TRUE(only_a);
+    EXPECT_EQ(only_a->size(), 2U);
+    node_filter by_iface_name;
+    by_iface_name.iface = "myif";
+    auto by_iface = db.list_nodes(by_iface_name);
+    ASSERT_TRUE(by_iface);
+    ASSERT_EQ(by_iface->size(), 1U);
+    EXPECT_EQ(by_iface->front(), (node_key{"iqn.2026-11.test:a", "fe80::1", 3260, 5, "myif"}));
+}
+
+TEST_F(Store, ReadGivesBackWhatWasWritten)
+{
+    auto r = node("iqn.2026-11.test:a", "127.0.0.1", 1);
+    r.session.auth.authmethod = auth_method::chap;
+    r.session.auth.username = "user";
+    r.session.auth.password = "secret";
+    r.extra.emplace_back("node.from_the_future", "1");
+    ASSERT_TRUE(db.write_node(r));
+    auto back = db.read_node(key_of(r));
+    ASSERT_TRUE(back) << back.error().message();
+    EXPECT_EQ(*back, r);
+}
+
+TEST_F(Store, CreateRefusesDuplicatesAndMissingRecordsAreNotFound)
+{
+    auto const r = node("iqn.2026-11.test:a", "127.0.0.1", 1);
+    ASSERT_TRUE(db.create_node(r));
+    EXPECT_EQ(db.create_node(r).error(), make_error_code(errc::exists));
+    EXPECT_EQ(db.read_node({"iqn.2026-11.test:zz", "127.0.0.1", 3260, 1, "default"}).error(),
+              make_error_code(errc::not_found));
+    EXPECT_EQ(db.delete_node({"iqn.2026-11.test:zz", "127.0.0.1", 3260, 1, "default"}).error(),
+              make_error_code(errc::not_found));
+}
+
+TEST_F(Store, NamesThatWouldEscapeTheDatabaseAreRefused)
+{
+    EXPECT_EQ(db.create_node(node("../../etc", "127.0.0.1", 1)).error(), make_error_code(errc::bad_name));
+    EXPECT_EQ(db.create_node(node("iqn.x:y", "127.0.0.1", 1, "a/b")).error(), make_error_code(errc::bad_name));
+    EXPECT_EQ(db.create_node(node("iqn.x:y", "1.2.3.4,9", 1)).error(), make_error_code(errc::bad_name));
+    EXPECT_EQ(db.read_iface("..").error(), make_error_code(errc::bad_name));
+    EXPECT_FALSE(fs::exists(dir.path() / "nodes"));
+}
+
+TEST_F(Store, UpdateIsReadModifyWriteAndAFailedChangeWritesNothing)
+{
+    auto const r = node("iqn.2026-11.test:a", "127.0.0.1", 1);
+    ASSERT_TRUE(db.create_node(r));
+    ASSERT_TRUE(db.update_node(key_of(r), [](node_record& n) -> result<void> {
+        n.startup = startup_mode::automatic;
+        return {};
+    }));
+    EXPECT_EQ(db.read_node(key_of(r))->startup, startup_mode::automatic);
+    auto const failed = db.update_node(key_of(r), [](node_record& n) -> result<void> {
+        n.startup = startup_mode::onboot;
+        return make_error_code(errc::bad_value);
+    });
+    EXPECT_EQ(failed.error(), make_error_code(errc::bad_value));
+    EXPECT_EQ(db.read_node(key_of(r))->startup, startup_mode::automatic);
+}
+
+TEST_F(Store, ChangingTheIfaceNameMovesTheRecord)
+{
+    auto const r = node("iqn.2026-11.test:a", "127.0.0.1", 1);
+    ASSERT_TRUE(db.create_node(r));
+    ASSERT_TRUE(db.update_node(key_of(r), [](node_record& n) -> result<void> {
+        n.iface.name = "other";
+        return {};
+    }));
+    auto const keys = db.list_nodes();
+    ASSERT_TRUE(keys);
+    ASSERT_EQ(keys->size(), 1U);
+    EXPECT_EQ(keys->front().iface, "other");
+}
+
+TEST_F(Store, DeletePrunesEmptyDirectories)
+{
+    auto const r = node("iqn.2026-11.test:a", "127.0.0.1", 1);
+    ASSERT_TRUE(db.create_node(r));
+    ASSERT_TRUE(db.delete_node(key_of(r)));
+    EXPECT_FALSE(fs::exists(dir.path() / "nodes/iqn.2026-11.test:a"));
+    EXPECT_TRUE(fs::exists(dir.path() / "nodes"));
+}
+
+TEST_F(Store, DiscoveryLinksNodesAndRediscoveryDropsStaleOnes)
+{
+    auto const disc = make_discovery_record(conf, discovery_kind::sendtargets, "127.0.0.1", 3260);
+    std::vector<node_record> found{node("iqn.2026-11.test:a", "127.0.0.1", 1),
+                                   node("iqn.2026-11.test:b", "127.0.0.1", 1)};
+    auto first = db.save_discovered(disc, found, {});
+    ASSERT_TRUE(first) << first.error().message();
+    auto const st = dir.path() / "send_targets/127.0.0.1,3260";
+    EXPECT_TRUE(fs::is_regular_file(st / "st_config"));
+    auto const link = st / "iqn.2026-11.test:a,127.0.0.1,3260,1,default";
+    ASSERT_TRUE(fs::is_symlink(link));
+    EXPECT_EQ(fs::read_symlink(link), fs::absolute(dir.path() / "nodes/iqn.2026-11.test:a/127.0.0.1,3260,1"));
+    auto linked = db.discovered_nodes(discovery_kind::sendtargets, "127.0.0.1", 3260);
+    ASSERT_TRUE(linked);
+    EXPECT_EQ(linked->size(), 2U);
+
+    // The target lost b: with delete_stale it goes, record and link.
+    found.pop_back();
+    discovered_save full;
+    full.delete_stale = true;
+    auto second = db.save_discovered(disc, found, full);
+    ASSERT_TRUE(second);
+    ASSERT_EQ(second->size(), 1U);
+    EXPECT_EQ(second->front().target, "iqn.2026-11.test:b");
+    EXPECT_FALSE(fs::exists(dir.path() / "nodes/iqn.2026-11.test:b"));
+    EXPECT_FALSE(fs::is_symlink(st / "iqn.2026-11.test:b,127.0.0.1,3260,1,default"));
+    // No temporaries left behind by the batch.
+    for (auto const& e : fs::recursive_directory_iterator(dir.path()))
+        EXPECT_FALSE(e.path().filename().string().starts_with(".tmp-")) << e.path();
+}
+
+TEST_F(Store, UpdateOldDecidesWhetherRediscoveryRewritesExistingRecords)
+{
+    auto const disc = make_discovery_record(conf, discovery_kind::sendtargets, "127.0.0.1", 3260);
+    std::vector<node_record> found{node("iqn.2026-11.test:a", "127.0.0.1", 1)};
+    ASSERT_TRUE(db.save_discovered(disc, found, {}));
+    auto const k = key_of(found[0]);
+    ASSERT_TRUE(db.update_node(k, [](node_record& n) -> result<void> {
+        n.startup = startup_mode::automatic;
+        return {};
+    }));
+    discovered_save keep;
+    keep.update_old = false;
+    ASSERT_TRUE(db.save_discovered(disc, found, keep));
+    EXPECT_EQ(db.read_node(k)->startup, startup_mode::automatic);
+    ASSERT_TRUE(db.save_discovered(disc, found, {}));
+    EXPECT_EQ(db.read_node(k)->startup, startup_mode::manual);
+}
+
+TEST_F(Store, DeletingADiscoveryRecordDeletesWhatItFound)
+{
+    auto const disc = make_discovery_record(conf, discovery_kind::sendtargets, "127.0.0.1", 3260);
+    std::vector<node_record> found{node("iqn.2026-11.test:a", "127.0.0.1", 1)};
+    ASSERT_TRUE(db.save_discovered(disc, found, {}));
+    ASSERT_TRUE(db.delete_discovery(discovery_kind::sendtargets, "127.0.0.1", 3260));
+    EXPECT_FALSE(fs::exists(dir.path() / "send_targets/127.0.0.1,3260"));
+    EXPECT_TRUE(db.list_nodes()->empty());
+    EXPECT_EQ(db.delete_discovery(discovery_kind::sendtargets, "127.0.0.1", 3260).error(),
+              make_error_code(errc::not_found));
+}
+
+TEST_F(Store, IfacesIncludeTheBuiltinsAndFiles)
+{
+    iface_record i;
+    i.name = "eth1-path";
+    i.net_ifacename = "eth1";
+    ASSERT_TRUE(db.write_iface(i));
+    EXPECT_EQ(mode_of(dir.path() / "ifaces/eth1-path"), 0600U);
+    auto const all = db.list_ifaces();
+    ASSERT_TRUE(all);
+    ASSERT_EQ(all->size(), 1U);
+    EXPECT_EQ(all->front(), i);
+    EXPECT_EQ(db.read_iface("default")->transport_name, "tcp");
+    EXPECT_EQ(db.read_iface("iser")->transport_name, "iser");
+    ASSERT_TRUE(db.delete_iface("eth1-path"));
+    EXPECT_EQ(db.read_iface("eth1-path").error(), make_error_code(errc::not_found));
+}
+
+TEST_F(Store, StaleTemporariesOfAKilledWriterAreIgnoredAndCleaned)
+{
+    auto const r = node("iqn.2026-11.test:a", "127.0.0.1", 1);
+    ASSERT_TRUE(db.create_node(r));
+    auto const pdir = dir.path() / "nodes/iqn.2026-11.test:a/127.0.0.1,3260,1";
+    std::ofstream(pdir / ".tmp-AbC123") << "# BEGIN RECORD 2.1.8\nnode.na"; // torn
+    EXPECT_EQ(db.list_nodes()->size(), 1U);
+    ASSERT_TRUE(db.write_node(r));
+    EXPECT_FALSE(fs::exists(pdir / ".tmp-AbC123"));
+}
+
+TEST_F(Store, ConcurrentUpdatesOfOneRecordLoseNothing)
+{
+    // Each writer opens the root itself, so flock() contends exactly as
+    // between processes (tests/integration covers real processes).
+    auto const r = node("iqn.2026-11.test:a", "127.0.0.1", 1);
+    ASSERT_TRUE(db.create_node(r));
+    constexpr int writers = 50;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < writers; ++t)
+        threads.emplace_back([&] {
+            store mine{dir.path()};
+            auto u = mine.update_node(key_of(r), [](node_record& n) -> result<void> {
+                ++n.session.initial_cmdsn;
+                return {};
+            });
+            EXPECT_TRUE(u);
+        });
+    for (auto& t : threads)
+        t.join();
+    EXPECT_EQ(db.read_node(key_of(r))->session.initial_cmdsn, writers);
+}
+
+} // namespace
+} // namespace iscsi::db
