@@ -1,0 +1,159 @@
+// -m discovery: run SendTargets and record what it finds, or list the
+// discovery records.
+#include "modes.hpp"
+
+#include "output.hpp"
+#include "records_view.hpp"
+#include "sendtargets.hpp"
+
+#include "iscsi/db/errors.hpp"
+
+namespace iscsiadm {
+
+namespace db = iscsi::db;
+
+namespace {
+
+std::optional<db::discovery_kind> parse_type(std::string const& t)
+{
+    if (t == "sendtargets" || t == "st")
+        return db::discovery_kind::sendtargets;
+    if (t == "isns")
+        return db::discovery_kind::isns;
+    return std::nullopt;
+}
+
+/// -P 1: each discovery record with the node records it found, then the
+/// static and firmware ones. Like open-iscsi, reads every node record to
+/// learn how it was found (this listing is not on any hot path).
+exit_code list_tree(context& ctx)
+{
+    auto keys = ctx.db().list_nodes();
+    if (!keys)
+        return report_db_error(keys.error(), "cannot list node records");
+    std::vector<db::node_record> records;
+    for (auto const& k : *keys)
+        if (auto r = ctx.db().read_node(k))
+            records.push_back(std::move(*r));
+    auto section = [&](auto&& wanted) {
+        std::vector<db::node_key> picked;
+        for (auto const& r : records)
+            if (wanted(r))
+                picked.push_back(db::key_of(r));
+        return picked;
+    };
+    std::string out = "SENDTARGETS:\n";
+    bool any = false;
+    auto st = ctx.db().list_discovery(db::discovery_kind::sendtargets);
+    if (!st)
+        return report_db_error(st.error(), "cannot list discovery records");
+    for (auto const& d : *st) {
+        any = true;
+        out += "DiscoveryAddress: " + d.address + "," + std::to_string(d.port) + "\n";
+        out += node_tree(section([&](db::node_record const& r) {
+            return r.disc_type == db::discovery_type::send_targets && r.discovery_address == d.address &&
+                   r.discovery_port == d.port;
+        }));
+    }
+    if (!any)
+        out += "No targets found.\n";
+    auto const add = [&](char const* title, db::discovery_type type) {
+        auto picked = section([&](db::node_record const& r) { return r.disc_type == type; });
+        out += title;
+        out += picked.empty() ? "No targets found.\n" : node_tree(picked);
+    };
+    add("iSNS:\n", db::discovery_type::isns);
+    add("STATIC:\n", db::discovery_type::static_);
+    add("FIRMWARE:\n", db::discovery_type::fw);
+    print(out);
+    return exit_code::success;
+}
+
+exit_code list_flat(context& ctx)
+{
+    std::string out;
+    std::string json = "[";
+    for (auto kind : {db::discovery_kind::sendtargets, db::discovery_kind::isns}) {
+        auto recs = ctx.db().list_discovery(kind);
+        if (!recs)
+            return report_db_error(recs.error(), "cannot list discovery records");
+        for (auto const& d : *recs) {
+            char const* type = kind == db::discovery_kind::isns ? "isns" : "sendtargets";
+            out += d.address + ":" + std::to_string(d.port) + " via " + type + "\n";
+            json += (json.size() > 1 ? ",\n " : "\n ") + std::string("{\"address\": ") + json_string(d.address) +
+                    ", \"port\": " + std::to_string(d.port) + ", \"type\": " + json_string(type) + "}";
+        }
+    }
+    if (ctx.opts().format == output_format::json) {
+        print(json + (json.size() > 1 ? "\n]\n" : "]\n"));
+        return exit_code::success;
+    }
+    if (out.empty()) {
+        error("No discovery records found");
+        return exit_code::no_objects_found;
+    }
+    print(out);
+    return exit_code::success;
+}
+
+} // namespace
+
+std::optional<db::discovery_kind> discovery_type_arg(context& ctx)
+{
+    auto const& t = *ctx.opts().type;
+    auto kind = parse_type(t);
+    if (!kind) {
+        if (t == "fw" || t == "slp")
+            error("discovery type '" + t + "' is not supported yet");
+        else
+            error("unknown discovery type '" + t + "': use sendtargets (st), isns or fw");
+    }
+    return kind;
+}
+
+exit_code run_discovery(context& ctx)
+{
+    auto const& o = ctx.opts();
+    if (!o.type) {
+        if (o.portal) {
+            error("discovery mode: -p needs a discovery type, e.g. -t sendtargets");
+            return exit_code::invalid;
+        }
+        return o.print_level.value_or(0) >= 1 ? list_tree(ctx) : list_flat(ctx);
+    }
+    auto const kind = discovery_type_arg(ctx);
+    if (!kind)
+        return exit_code::unknown_discovery_type;
+    if (*kind != db::discovery_kind::sendtargets) {
+        error("iSNS discovery is not supported yet");
+        return exit_code::op_not_supported;
+    }
+    if (!o.portal) {
+        error("Please specify portal as <ipaddr>[:<ipport>]");
+        return exit_code::invalid;
+    }
+    auto const p = parse_portal_arg(*o.portal);
+    if (!p) {
+        error("invalid portal '" + *o.portal + "': use IP[:PORT] (IPv6 in brackets)");
+        return exit_code::invalid;
+    }
+    auto ops = parse_discovery_ops(o.ops);
+    if (auto const* code = std::get_if<exit_code>(&ops))
+        return *code;
+    auto address = resolve_address(p->address);
+    if (auto const* code = std::get_if<exit_code>(&address))
+        return *code;
+    auto ifaces = discovery_ifaces(ctx);
+    if (auto const* code = std::get_if<exit_code>(&ifaces))
+        return *code;
+    // Discovery mode starts from iscsid.conf's discovery settings each time
+    // (discoverydb -D uses the stored record instead).
+    auto const disc = db::make_discovery_record(ctx.conf(), *kind, std::get<std::string>(address),
+                                                p->port.value_or(3260));
+    auto nodes = run_sendtargets(ctx, disc, std::get<std::vector<db::iface_record>>(ifaces));
+    if (auto const* code = std::get_if<exit_code>(&nodes))
+        return *code;
+    return store_and_print(ctx, disc, std::get<std::vector<db::node_record>>(nodes), std::get<discovery_ops>(ops));
+}
+
+} // namespace iscsiadm

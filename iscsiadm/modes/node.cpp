@@ -1,0 +1,198 @@
+// -m node: list, show, create, delete and change node records; log in and
+// out through iscsid.
+#include "modes.hpp"
+
+#include "daemon_client.hpp"
+#include "output.hpp"
+#include "record_update.hpp"
+#include "records_view.hpp"
+
+#include "iscsi/db/errors.hpp"
+#include "iscsi/db/record_format.hpp"
+
+#include <algorithm>
+
+namespace iscsiadm {
+
+namespace db = iscsi::db;
+
+namespace {
+
+bool has_filter(options const& o) { return o.target || o.portal || !o.ifaces.empty(); }
+
+/// The records -T/-p/-I select, in open-iscsi's order.
+std::variant<std::vector<db::node_key>, exit_code> select_nodes(context& ctx)
+{
+    auto const& o = ctx.opts();
+    db::node_filter f;
+    f.target = o.target;
+    if (o.portal) {
+        auto const p = parse_portal_arg(*o.portal);
+        if (!p) {
+            error("invalid portal '" + *o.portal + "': use IP[:PORT][,TPGT] (IPv6 in brackets)");
+            return exit_code::invalid;
+        }
+        f.address = p->address;
+        f.port = p->port;
+        f.tpgt = p->tpgt;
+    }
+    auto keys = ctx.db().list_nodes(f);
+    if (!keys)
+        return report_db_error(keys.error(), "cannot list node records");
+    if (!o.ifaces.empty())
+        std::erase_if(*keys, [&](db::node_key const& k) {
+            return std::find(o.ifaces.begin(), o.ifaces.end(), k.iface) == o.ifaces.end();
+        });
+    sort_like_open_iscsi(*keys);
+    return std::move(*keys);
+}
+
+exit_code no_records()
+{
+    error("No records found");
+    return exit_code::no_objects_found;
+}
+
+exit_code list(context& ctx, std::vector<db::node_key> const& keys)
+{
+    auto const& o = ctx.opts();
+    if (o.format == output_format::json) {
+        print(nodes_json(keys));
+        return keys.empty() ? exit_code::no_objects_found : exit_code::success;
+    }
+    if (keys.empty())
+        return no_records();
+    if (o.print_level.value_or(0) >= 1) {
+        print(node_tree(keys));
+    } else {
+        std::string out;
+        for (auto const& k : keys)
+            out += flat_line(k);
+        print(out);
+    }
+    return exit_code::success;
+}
+
+exit_code show(context& ctx, std::vector<db::node_key> const& keys)
+{
+    if (keys.empty())
+        return no_records();
+    auto const style = ctx.opts().show_secrets ? db::print_style::show_secrets : db::print_style::show;
+    bool const json = ctx.opts().format == output_format::json;
+    std::string out = json ? "[" : "";
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        auto r = ctx.db().read_node(keys[i]);
+        if (!r)
+            return report_db_error(r.error(), "cannot read node record");
+        if (json)
+            out += (i ? ",\n" : "\n") + record_json(db::format_node(*r, style));
+        else
+            out += db::format_node(*r, style);
+    }
+    if (json)
+        out += "\n]\n";
+    print(out);
+    return exit_code::success;
+}
+
+exit_code create(context& ctx)
+{
+    auto const& o = ctx.opts();
+    if (!o.target || !o.portal) {
+        error("-o new needs a target (-T IQN) and a portal (-p IP[:PORT][,TPGT])");
+        return exit_code::invalid;
+    }
+    auto const p = parse_portal_arg(*o.portal);
+    if (!p) {
+        error("invalid portal '" + *o.portal + "': use IP[:PORT][,TPGT] (IPv6 in brackets)");
+        return exit_code::invalid;
+    }
+    std::vector<std::string> ifaces = o.ifaces;
+    if (ifaces.empty())
+        ifaces.emplace_back("default");
+    for (auto const& name : ifaces) {
+        auto iface = ctx.db().read_iface(name);
+        if (!iface) {
+            error("Could not read iface info for " + name + ": " + iface.error().message());
+            return exit_code::invalid;
+        }
+        auto rec = db::make_node_record(ctx.conf(), *o.target, p->address, p->port.value_or(3260),
+                                        p->tpgt.value_or(-1), *iface);
+        rec.disc_type = db::discovery_type::static_;
+        if (auto w = ctx.db().write_node(rec); !w)
+            return report_db_error(w.error(), "Could not add new record");
+        print("New iSCSI node [" + iface->transport_name + ":[hw=" + iface->hwaddress + ",ip=" +
+              iface->ipaddress + ",net_if=" + iface->net_ifacename + ",iscsi_if=" + iface->name + "] " +
+              rec.conn.address + "," + std::to_string(rec.conn.port) + "," + std::to_string(rec.tpgt) +
+              " " + rec.name + "] added\n");
+    }
+    return exit_code::success;
+}
+
+exit_code remove(context& ctx, std::vector<db::node_key> const& keys)
+{
+    if (keys.empty())
+        return no_records();
+    for (auto const& k : keys)
+        if (auto d = ctx.db().delete_node(k); !d)
+            return report_db_error(d.error(), "Could not delete record");
+    return exit_code::success;
+}
+
+exit_code update(context& ctx, std::vector<db::node_key> const& keys)
+{
+    auto changes = parse_changes(ctx.opts());
+    if (auto const* code = std::get_if<exit_code>(&changes))
+        return *code;
+    auto const& pairs = std::get<std::vector<change>>(changes);
+    if (auto v = validate_node_changes(pairs); v != exit_code::success)
+        return v;
+    if (keys.empty())
+        return no_records();
+    for (auto const& k : keys) {
+        auto u = ctx.db().update_node(k, [&](db::node_record& r) { return apply_node_changes(r, pairs); });
+        if (!u)
+            return report_db_error(u.error(), "Could not update record");
+    }
+    return exit_code::success;
+}
+
+exit_code session_op(context& ctx, std::vector<db::node_key> const& keys)
+{
+    if (keys.empty() && !ctx.opts().login_all && !ctx.opts().logout_all)
+        return no_records();
+    return connect_to_daemon();
+}
+
+} // namespace
+
+exit_code run_node(context& ctx)
+{
+    auto const& o = ctx.opts();
+    if (o.ops.size() > 1) {
+        error("node mode takes one operation (-o), got " + std::to_string(o.ops.size()));
+        return exit_code::invalid;
+    }
+    std::string const op = o.ops.empty() ? "" : o.ops.front();
+    if (!op.empty() && op != "new" && op != "delete" && op != "update" && op != "show") {
+        error("can not recognize operation: '" + op + "'");
+        return exit_code::invalid;
+    }
+    if (op == "new")
+        return create(ctx);
+    auto selected = select_nodes(ctx);
+    if (auto const* code = std::get_if<exit_code>(&selected))
+        return *code;
+    auto const& keys = std::get<std::vector<db::node_key>>(selected);
+    if (o.login || o.logout || o.login_all || o.logout_all)
+        return session_op(ctx, keys);
+    if (op == "delete")
+        return remove(ctx, keys);
+    if (op == "update")
+        return update(ctx, keys);
+    if (has_filter(o) && !o.print_level)
+        return show(ctx, keys);
+    return list(ctx, keys);
+}
+
+} // namespace iscsiadm

@@ -1,0 +1,65 @@
+// -m session, -m fw and -m host: views of kernel and firmware state.
+// Sessions belong to iscsid (issue 5) and the firmware table to the iBFT
+// parser (issue 6); what this machine can show today is reported honestly.
+#include "modes.hpp"
+
+#include "daemon_client.hpp"
+#include "output.hpp"
+
+#include <filesystem>
+#include <system_error>
+
+namespace iscsiadm {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool has_entries(fs::path const& dir)
+{
+    std::error_code ec;
+    return fs::directory_iterator(dir, ec) != fs::directory_iterator();
+}
+
+} // namespace
+
+exit_code run_session(context& ctx)
+{
+    auto const& o = ctx.opts();
+    if (!has_entries("/sys/class/iscsi_session")) {
+        if (o.format == output_format::json && !o.session) {
+            print("[]\n");
+            return exit_code::no_objects_found;
+        }
+        error("No active sessions.");
+        return exit_code::no_objects_found;
+    }
+    error("listing kernel sessions needs iscsid, which this build does not have yet");
+    return exit_code::op_not_supported;
+}
+
+exit_code run_fw(context& ctx)
+{
+    (void)ctx;
+    bool const present = fs::exists("/sys/firmware/acpi/tables/iBFT") || fs::exists("/sys/firmware/ibft") ||
+                         has_entries("/sys/firmware/iscsi_boot0");
+    if (!present) {
+        error("Could not get list of targets from firmware. (err 21)");
+        return exit_code::no_objects_found;
+    }
+    error("this machine has an iBFT, but reading it is not supported yet");
+    return exit_code::op_not_supported;
+}
+
+exit_code run_host(context& ctx)
+{
+    (void)ctx;
+    if (!has_entries("/sys/class/iscsi_host")) {
+        error("No iSCSI hosts.");
+        return exit_code::no_objects_found;
+    }
+    error("listing iSCSI hosts is not supported yet");
+    return exit_code::op_not_supported;
+}
+
+} // namespace iscsiadm

@@ -1,0 +1,215 @@
+#include "sendtargets.hpp"
+
+#include "daemon_client.hpp"
+#include "output.hpp"
+#include "records_view.hpp"
+
+#include "iscsi/auth/chap.hpp"
+#include "iscsi/db/errors.hpp"
+#include "iscsi/login/errors.hpp"
+#include "iscsi/transport/blocking.hpp"
+#include "iscsi/transport/client_session.hpp"
+#include "iscsi/transport/errors.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <random>
+
+namespace iscsiadm {
+
+namespace db = iscsi::db;
+
+std::variant<std::vector<db::iface_record>, exit_code> discovery_ifaces(context& ctx)
+{
+    std::vector<db::iface_record> out;
+    if (ctx.opts().ifaces.empty()) {
+        auto files = ctx.db().list_ifaces();
+        if (!files)
+            return report_db_error(files.error(), "cannot list ifaces");
+        out = std::move(*files);
+        std::sort(out.begin(), out.end(), [](auto const& a, auto const& b) { return a.name < b.name; });
+        if (out.empty())
+            out.push_back(db::builtin_ifaces().front());
+        return out;
+    }
+    for (auto const& name : ctx.opts().ifaces) {
+        auto r = ctx.db().read_iface(name);
+        if (!r) {
+            error("Could not read iface " + name + " (" + r.error().message() +
+                  "). Run iscsiadm -m iface to see the ifaces that exist.");
+            return exit_code::no_objects_found;
+        }
+        out.push_back(std::move(*r));
+    }
+    return out;
+}
+
+std::variant<std::string, exit_code> resolve_address(std::string const& host)
+{
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* res = nullptr;
+    if (int const rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &res); rc != 0 || !res) {
+        error("cannot resolve host name " + host + ": " + ::gai_strerror(rc));
+        return exit_code::transport;
+    }
+    char buf[INET6_ADDRSTRLEN] = {};
+    void const* addr = res->ai_family == AF_INET6
+                           ? static_cast<void const*>(&reinterpret_cast<sockaddr_in6*>(res->ai_addr)->sin6_addr)
+                           : static_cast<void const*>(&reinterpret_cast<sockaddr_in*>(res->ai_addr)->sin_addr);
+    ::inet_ntop(res->ai_family, addr, buf, sizeof buf);
+    ::freeaddrinfo(res);
+    return std::string(buf);
+}
+
+namespace {
+
+std::variant<std::string, exit_code> initiator_name(context& ctx, db::iface_record const& iface)
+{
+    if (!iface.initiatorname.empty())
+        return iface.initiatorname;
+    auto id = db::load_initiator_identity(ctx.db().initiator_name_file());
+    if (!id) {
+        error("Cannot perform discovery: no initiator name in " + ctx.db().initiator_name_file().string() + " (" +
+              id.error().message() + "). Create it with: echo \"InitiatorName=$(iscsi-iname)\" > " +
+              ctx.db().initiator_name_file().string());
+        return exit_code::invalid;
+    }
+    return id->name;
+}
+
+std::variant<iscsi::login::login_params, exit_code> login_params_for(context& ctx, db::discovery_record const& disc,
+                                                                     db::iface_record const& iface)
+{
+    iscsi::login::login_params p;
+    auto name = initiator_name(ctx, iface);
+    if (auto const* code = std::get_if<exit_code>(&name))
+        return *code;
+    p.initiator_name = std::get<std::string>(name);
+    p.session_type = iscsi::text::session_type::discovery;
+    // A fresh random ISID per discovery session (RFC 7143 §10.1.1 format
+    // "random"): discovery sessions are never reinstated.
+    std::random_device rd;
+    p.isid_ = iscsi::isid::random_format(rd() & 0xffffffU, 0);
+    p.login_timeout = std::chrono::seconds(std::max(1, disc.login_timeout));
+    p.offer.max_recv_data_segment_length = static_cast<std::uint32_t>(std::max(512, disc.max_recv_data_segment_length));
+    if (disc.auth.authmethod == db::auth_method::chap) {
+        iscsi::auth::chap_config chap;
+        chap.initiator = {disc.auth.username, iscsi::auth::secret(disc.auth.password)};
+        if (!disc.auth.username_in.empty())
+            chap.target = iscsi::auth::chap_credentials{disc.auth.username_in, iscsi::auth::secret(disc.auth.password_in)};
+        auto algs = iscsi::auth::parse_chap_algs(disc.chap_algs);
+        if (algs)
+            chap.algorithms = *algs;
+        p.chap = std::move(chap);
+    }
+    return p;
+}
+
+exit_code discovery_failed(std::error_code const& ec, iscsi::diagnostics const& diag, db::discovery_record const& disc)
+{
+    auto const where = format_portal_text(disc.address, disc.port);
+    std::string why = diag.message.empty() ? ec.message() : diag.message;
+    exit_code code = exit_code::transport;
+    if (ec == iscsi::login::status::authentication_failure || ec == iscsi::login::status::authorization_failure ||
+        ec.category() == iscsi::auth::auth_category())
+        code = exit_code::login_auth_failed;
+    else if (ec.category() == iscsi::login::login_status_category() || ec.category() == iscsi::login::login_category())
+        code = exit_code::login;
+    else if (ec == std::errc::timed_out || ec == iscsi::transport::errc::connect_timeout)
+        code = exit_code::transport_timeout;
+    error("Could not perform SendTargets discovery from " + where + ": " + why);
+    return code;
+}
+
+} // namespace
+
+std::variant<std::vector<db::node_record>, exit_code> run_sendtargets(context& ctx, db::discovery_record const& disc,
+                                                                      std::vector<db::iface_record> const& ifaces)
+{
+    std::vector<db::node_record> out;
+    boost::asio::io_context io;
+    iscsi::discovery::portal portal{disc.address, static_cast<std::uint16_t>(disc.port), std::nullopt};
+    for (auto const& iface : ifaces) {
+        auto params = login_params_for(ctx, disc, iface);
+        if (auto const* code = std::get_if<exit_code>(&params))
+            return *code;
+        iscsi::diagnostics diag;
+        iscsi::transport::connect_options copts;
+        copts.connect_timeout = std::chrono::seconds(std::max(1, disc.login_timeout));
+        auto targets = iscsi::transport::run_blocking(
+            io, iscsi::transport::discover_sendtargets(io.get_executor(), portal,
+                                                       std::move(std::get<iscsi::login::login_params>(params)),
+                                                       copts, &diag));
+        if (!targets)
+            return discovery_failed(targets.error(), diag, disc);
+        for (auto const& t : *targets) {
+            for (auto const& tp : t.portals) {
+                auto r = db::make_node_record(ctx.conf(), t.name, tp.address, tp.port,
+                                              tp.tpgt ? int{*tp.tpgt} : 1, iface);
+                r.discovery_address = disc.address;
+                r.discovery_port = disc.port;
+                r.disc_type = disc.type == db::discovery_kind::isns ? db::discovery_type::isns
+                                                                    : db::discovery_type::send_targets;
+                out.push_back(std::move(r));
+            }
+        }
+    }
+    return out;
+}
+
+std::variant<discovery_ops, exit_code> parse_discovery_ops(std::vector<std::string> const& ops)
+{
+    discovery_ops out;
+    if (ops.empty())
+        return out; // add new records, refresh existing ones, keep the rest
+    out.save = {false, false, false};
+    for (auto const& op : ops) {
+        if (op == "new")
+            out.save.add_new = true;
+        else if (op == "delete")
+            out.save.delete_stale = true;
+        else if (op == "update")
+            out.save.update_old = true;
+        else if (op == "nonpersistent")
+            out.persist = false;
+        else {
+            error("can not recognize operation: '" + op + "'");
+            return exit_code::invalid;
+        }
+    }
+    return out;
+}
+
+exit_code store_and_print(context& ctx, db::discovery_record const& disc, std::vector<db::node_record> const& nodes,
+                          discovery_ops const& ops)
+{
+    if (ops.persist) {
+        auto saved = ctx.db().save_discovered(disc, nodes, ops.save);
+        if (!saved)
+            return report_db_error(saved.error(), "Could not store the discovered records");
+    }
+    std::string out;
+    for (auto const& r : nodes)
+        out += flat_line(db::key_of(r));
+    if (ctx.opts().format == output_format::json) {
+        std::vector<db::node_key> keys;
+        for (auto const& r : nodes)
+            keys.push_back(db::key_of(r));
+        out = nodes_json(keys);
+    }
+    print(out);
+    if (nodes.empty() && ctx.opts().format == output_format::text) {
+        error("No portals found");
+        return exit_code::no_objects_found;
+    }
+    if (ctx.opts().login)
+        return connect_to_daemon();
+    return exit_code::success;
+}
+
+} // namespace iscsiadm
