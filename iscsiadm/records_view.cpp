@@ -3,7 +3,6 @@
 #include "output.hpp"
 
 #include <algorithm>
-#include <tuple>
 
 namespace iscsiadm {
 
@@ -21,10 +20,19 @@ std::string portal_dir_name(iscsi::db::node_key const& k)
 
 void sort_like_open_iscsi(std::vector<iscsi::db::node_key>& keys)
 {
-    std::sort(keys.begin(), keys.end(), [](auto const& a, auto const& b) {
-        return std::make_tuple(a.target, portal_dir_name(a), a.iface) <
-               std::make_tuple(b.target, portal_dir_name(b), b.iface);
-    });
+    // Sort keys built once, not per comparison: 10,000 records.
+    std::vector<std::pair<std::string, std::size_t>> order;
+    order.reserve(keys.size());
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        // '\1' sorts before every character a name may hold, so "a" < "ab".
+        order.emplace_back(keys[i].target + '\1' + portal_dir_name(keys[i]) + '\1' + keys[i].iface, i);
+    }
+    std::sort(order.begin(), order.end());
+    std::vector<iscsi::db::node_key> sorted;
+    sorted.reserve(keys.size());
+    for (auto const& [key, i] : order)
+        sorted.push_back(std::move(keys[i]));
+    keys = std::move(sorted);
 }
 
 std::string format_portal_text(std::string const& address, int port)

@@ -6,6 +6,7 @@
 #include "iscsi/db/record_format.hpp"
 #include "paths.hpp"
 #include "store_detail.hpp"
+#include "node_index.hpp"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -126,24 +127,33 @@ result<void> sync_nearest(fs::path p)
 result<std::vector<node_key>> store::list_nodes(node_filter const& f) const
 {
     std::vector<node_key> out;
-    std::vector<dir_entry> targets;
-    if (f.target) { // one target: no need to read the nodes directory
+    if (f.target) { // one target: read its two directory levels directly
         if (!paths::is_safe_component(*f.target))
             return out;
-        targets.push_back({*f.target, true});
-    } else {
-        auto t = read_dir_or_empty(paths::nodes_dir(root_));
-        if (!t)
-            return t.error();
-        targets = std::move(*t);
-    }
-    for (auto const& t : targets) {
-        auto const tdir = paths::target_dir(root_, t.name);
+        auto const tdir = paths::target_dir(root_, *f.target);
         auto portals = read_dir_or_empty(tdir);
         if (!portals)
             return portals.error();
         for (auto const& p : *portals)
-            list_portal(tdir, t.name, p, f, out);
+            list_portal(tdir, *f.target, p, f, out);
+        return out;
+    }
+    // The whole tree: names from the mtime-checked cache (node_index.hpp).
+    auto paths_found = detail::scan_nodes(root_);
+    if (!paths_found)
+        return paths_found.error();
+    out.reserve(paths_found->size());
+    for (auto& np : *paths_found) {
+        auto const p = paths::parse_portal_name(np.portal);
+        if (!p)
+            continue;
+        bool const static_form = np.iface.empty();
+        if (static_form != (p->tpgt < 0))
+            continue; // a file named like a dir-form portal, or the reverse
+        node_key k{std::move(np.target), p->address, p->port, p->tpgt,
+                   static_form ? std::string("default") : std::move(np.iface)};
+        if (f.matches(k))
+            out.push_back(std::move(k));
     }
     return out;
 }

@@ -12,8 +12,17 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <thread>
+#include <tuple>
+#include <fcntl.h>
 
 namespace iscsi::db {
+
+// Readable failures: "iqn...:t1 127.0.0.1:3260,1 default".
+void PrintTo(node_key const& k, std::ostream* os)
+{
+    *os << k.target << ' ' << k.address << ':' << k.port << ',' << k.tpgt << ' ' << k.iface;
+}
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -250,6 +259,88 @@ TEST_F(Store, ConcurrentUpdatesOfOneRecordLoseNothing)
     for (auto& t : threads)
         t.join();
     EXPECT_EQ(db.read_node(key_of(r))->session.initial_cmdsn, writers);
+}
+
+} // namespace
+} // namespace iscsi::db
+
+namespace iscsi::db {
+namespace {
+
+/// Backdates every directory under `root`, as if the records were written
+/// long ago, so the listing cache may trust them (its "racy" rule skips
+/// directories changed in the last seconds).
+void age_tree(fs::path const& root, std::time_t when = 1'600'000'000)
+{
+    // Each call must use a new time: a change always moves a directory's
+    // mtime forward, and the cache relies on exactly that.
+    timespec const old[2] = {{when, 0}, {when, 0}};
+    for (auto const& e : fs::recursive_directory_iterator(root))
+        if (e.is_directory())
+            ::utimensat(AT_FDCWD, e.path().c_str(), old, 0);
+    ::utimensat(AT_FDCWD, (root / "nodes").c_str(), old, 0);
+}
+
+std::size_t listed(store const& db)
+{
+    auto keys = db.list_nodes();
+    EXPECT_TRUE(keys);
+    return keys ? keys->size() : 0;
+}
+
+class ListingCache : public Store {
+protected:
+    void SetUp() override
+    {
+        for (int i = 0; i < 20; ++i)
+            ASSERT_TRUE(db.create_node(node("iqn.2026-11.test:t" + std::to_string(i), "127.0.0.1", 1)));
+        age_tree(dir.path());
+        ASSERT_EQ(listed(db), 20U); // builds the cache
+        ASSERT_TRUE(fs::exists(dir.path() / ".nodes.cache"));
+    }
+};
+
+TEST_F(ListingCache, SeesARecordAddedByAnotherToolInAnExistingPortal)
+{
+    // open-iscsi (or a hand edit) adds an iface record next to ours.
+    std::ofstream(dir.path() / "nodes/iqn.2026-11.test:t3/127.0.0.1,3260,1/eth1") << "node.name = iqn.2026-11.test:t3\n";
+    EXPECT_EQ(listed(db), 21U);
+}
+
+TEST_F(ListingCache, SeesAPortalRemovedByHand)
+{
+    fs::remove_all(dir.path() / "nodes/iqn.2026-11.test:t7/127.0.0.1,3260,1");
+    EXPECT_EQ(listed(db), 19U);
+    fs::remove_all(dir.path() / "nodes/iqn.2026-11.test:t8");
+    EXPECT_EQ(listed(db), 18U);
+}
+
+TEST_F(ListingCache, ADamagedCacheIsIgnored)
+{
+    for (std::string junk : {"", "iscsi-nodes-cache 1\nD 1 5 \n", "garbage\n", "iscsi-nodes-cache 1\nE 7\n"}) {
+        std::ofstream(dir.path() / ".nodes.cache", std::ios::trunc) << junk;
+        EXPECT_EQ(listed(db), 20U) << junk;
+    }
+}
+
+TEST_F(ListingCache, AgreesWithAFullScanAfterChurn)
+{
+    ASSERT_TRUE(db.delete_node({"iqn.2026-11.test:t1", "127.0.0.1", 3260, 1, "default"}));
+    ASSERT_TRUE(db.create_node(node("iqn.2026-11.test:t1", "127.0.0.2", 1)));
+    ASSERT_TRUE(db.create_node(node("iqn.2026-11.test:new", "127.0.0.1", -1)));
+    age_tree(dir.path(), 1'600'000'100);
+    auto cached = db.list_nodes();
+    fs::remove(dir.path() / ".nodes.cache");
+    auto scanned = db.list_nodes();
+    ASSERT_TRUE(cached && scanned);
+    auto by_name = [](auto v) {
+        std::sort(v.begin(), v.end(), [](auto const& a, auto const& b) {
+            return std::tie(a.target, a.address, a.tpgt) < std::tie(b.target, b.address, b.tpgt);
+        });
+        return v;
+    };
+    EXPECT_EQ(by_name(*cached), by_name(*scanned));
+    EXPECT_EQ(cached->size(), 21U);
 }
 
 } // namespace
