@@ -48,14 +48,16 @@ TEST_F(TgtDiscovery, SendTargetsAllListsEveryTargetWithItsPortal)
 
 TEST_F(TgtDiscovery, ManyTargetsNeedTextContinuation)
 {
-    // ~200 targets: the SendTargets answer exceeds one PDU, so the target
-    // continues it (F=0 + TTT) and we must ask for the rest (§11.10.2).
-    for (int i = 0; i < 200; ++i)
+    // 700 targets, ~70 KiB of answer: more than two 32 KiB PDUs, so the
+    // target continues it (F=0 + TTT) and we must ask for the rest
+    // (§11.10.2). tgt closes the CmdSN window after the second piece
+    // (MaxCmdSN = ExpCmdSN - 1): only an immediate request gets the third.
+    for (int i = 0; i < 700; ++i)
         ASSERT_TRUE(tgt.add_target({.iqn = "iqn.2026-11.org.example.test:many-with-a-long-name-" + std::to_string(i),
                                     .size_mib = 0}));
     auto targets = client.discover(tgt.portal());
     ASSERT_TRUE(targets) << client.diag.message;
-    EXPECT_EQ(targets->size(), 202U);
+    EXPECT_EQ(targets->size(), 702U);
 }
 
 TEST_F(TgtDiscovery, WithChapOnTheDiscoverySession)

@@ -166,12 +166,17 @@ void ffp_connection::on_text_response(pdu::raw_pdu const& raw)
     t.text_in.insert(t.text_in.end(), r->data.begin(), r->data.end());
     if (!r->final) {
         // §11.11.2 / Appendix: ask for the rest with an empty Text Request
-        // carrying the target's TTT.
+        // carrying the target's TTT. Immediate (§11.10 allows it), so a
+        // closed window cannot stall the sequence: tgt answers each piece of
+        // a long SendTargets reply with MaxCmdSN = ExpCmdSN - 1.
         pdu::text_request more;
+        more.immediate = true;
         more.final = true;
         more.itt_ = r->itt_;
         more.ttt_ = r->ttt_;
-        queue_command(r->itt_, pdu::encode(more), false);
+        more.cmd_sn = window_.next();
+        more.exp_stat_sn = exp_stat_sn_;
+        queue_command(r->itt_, pdu::encode(more), true);
         return;
     }
     auto keys = text::parse(t.text_in, {.max_pairs = 1U << 20, .max_total_bytes = max_text_bytes_}, &d);

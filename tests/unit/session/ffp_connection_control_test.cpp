@@ -161,16 +161,20 @@ TEST_F(FfpConnection, TextResponseContinuedOverThreePdusIsJoined)
     EXPECT_EQ(more1.pdu.ttt_, ttt{0x500}) << "§11.10.4: the target's TTT continues the exchange";
     EXPECT_EQ(more1.pdu.itt_, tag);
     EXPECT_TRUE(more1.pdu.data.empty());
-    EXPECT_EQ(more1.pdu.cmd_sn, cmdsn{11});
+    EXPECT_TRUE(more1.pdu.immediate) << "a closed window must not stall the sequence";
+    EXPECT_EQ(more1.pdu.cmd_sn, cmdsn{11}) << "immediate: the next CmdSN, not advanced (§4.2.2.1)";
     EXPECT_EQ(more1.pdu.exp_stat_sn, statsn{101});
     EXPECT_TRUE(nothing_completed());
 
-    feed(text_response().itt(tag.value()).ttt(0x500).final(false).cont().stat_sn(101).window(12, 41).data({a, b}));
+    // tgt closes the window while it streams a long answer
+    // (MaxCmdSN = ExpCmdSN - 1); the continuation goes out regardless.
+    feed(text_response().itt(tag.value()).ttt(0x500).final(false).cont().stat_sn(101).window(11, 10).data({a, b}));
     auto more2 = expect_text_request(sent_raw());
     EXPECT_EQ(more2.pdu.ttt_, ttt{0x500});
-    EXPECT_EQ(more2.pdu.cmd_sn, cmdsn{12});
+    EXPECT_TRUE(more2.pdu.immediate);
+    EXPECT_EQ(more2.pdu.cmd_sn, cmdsn{11});
 
-    feed(text_response().itt(tag.value()).stat_sn(102).window(13, 41).data({b, text.end()}));
+    feed(text_response().itt(tag.value()).stat_sn(102).window(11, 41).data({b, text.end()}));
     auto done = completed();
     ASSERT_FALSE(done.error) << done.error.message();
     auto keys = outcome_of<text_outcome>(done).keys;
