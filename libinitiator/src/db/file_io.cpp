@@ -72,7 +72,8 @@ result<staged_file> stage_file(fs::path const& file, std::string_view content, u
         ::unlink(tmpl.c_str());
         return ec;
     };
-    if (::fchmod(fd.get(), static_cast<mode_t>(mode)) != 0)
+    // mkstemp creates files 0600 already; other modes need a change.
+    if (mode != 0600 && ::fchmod(fd.get(), static_cast<mode_t>(mode)) != 0)
         return fail(last_error());
     if (auto w = write_all(fd.get(), content); !w)
         return fail(w.error());
@@ -128,13 +129,20 @@ result<void> write_batch::commit(fs::path const& fs_root)
         return {};
     if (auto s = sync_filesystem(fs_root); !s)
         return s;
+    if (auto p = publish(); !p)
+        return p;
+    return sync_filesystem(fs_root);
+}
+
+result<void> write_batch::publish()
+{
     while (!staged_.empty()) {
         auto const f = std::move(staged_.back());
         staged_.pop_back();
         if (auto r = rename_into_place(f); !r)
             return r;
     }
-    return sync_filesystem(fs_root);
+    return {};
 }
 
 result<void> make_dirs(fs::path const& dir, unsigned mode)

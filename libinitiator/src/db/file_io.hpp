@@ -70,7 +70,12 @@ public:
     write_batch& operator=(write_batch const&) = delete;
     ~write_batch();
     [[nodiscard]] result<void> add(std::filesystem::path const& file, std::string_view content, unsigned mode);
+    /// syncfs, publish, syncfs.
     [[nodiscard]] result<void> commit(std::filesystem::path const& fs_root);
+    /// Renames every staged file into place, without flushing: for callers
+    /// that flush once around several batches (save_discovered's threads).
+    [[nodiscard]] result<void> publish();
+    [[nodiscard]] bool empty() const noexcept { return staged_.empty(); }
 
 private:
     std::vector<staged_file> staged_;

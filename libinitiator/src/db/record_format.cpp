@@ -32,13 +32,23 @@ void put_field(std::string& out, field<Record> const& f, Record const& r, print_
 {
     if (f.vis == visibility::hidden)
         return;
-    std::string const value = f.print(r);
-    if (f.vis == visibility::masked && style == print_style::show && !value.empty())
-        put(out, f.key, "********");
-    else if (!value.empty())
-        put(out, f.key, value);
-    else if (style != print_style::file)
-        put(out, f.key, "<empty>");
+    // Write "key = value" in place; take it back if the value is empty.
+    auto const start = out.size();
+    out += f.key;
+    out += " = ";
+    auto const value_at = out.size();
+    f.append(r, out);
+    if (out.size() == value_at) {
+        if (style == print_style::file) {
+            out.resize(start);
+            return;
+        }
+        out += "<empty>";
+    } else if (f.vis == visibility::masked && style == print_style::show) {
+        out.resize(value_at);
+        out += "********";
+    }
+    out += '\n';
 }
 
 template <class Record>

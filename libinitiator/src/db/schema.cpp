@@ -47,6 +47,22 @@ std::string format_value(Choice const& v)
     return i < names.size() ? std::string(names[i]) : std::string();
 }
 
+void append_value(std::string& out, std::string const& v) { out += v; }
+void append_value(std::string& out, int v)
+{
+    char buf[16];
+    auto const [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, end);
+}
+template <class Choice>
+void append_value(std::string& out, Choice const& v)
+{
+    auto names = choices_of(&v);
+    auto const i = static_cast<std::size_t>(v);
+    if (i < names.size())
+        out += names[i];
+}
+
 /// A value is one line of a file: a newline or NUL would split or cut it.
 bool is_single_line(std::string_view v)
 {
@@ -117,6 +133,7 @@ constexpr bool ro = false;
     field<R>                                                                                     \
     {                                                                                            \
         key, vis, mod, [](R const& r) { return format_value(r.member); },                        \
+            [](R const& r, std::string& out) { append_value(out, r.member); },                   \
             [](R& r, std::string_view v) { return parse_value(r.member, v); },                   \
             choices_of(static_cast<std::remove_cvref_t<decltype(std::declval<R&>().member)> const*>(nullptr))                                         \
     }
@@ -124,6 +141,7 @@ constexpr bool ro = false;
     field<R>                                                                                     \
     {                                                                                            \
         key, shown, rw, [](R const& r) { return r.member; },                                     \
+            [](R const& r, std::string& out) { out += r.member; },                               \
             [](R& r, std::string_view v) { return parse_chap_algs(r.member, v); }, {}            \
     }
 

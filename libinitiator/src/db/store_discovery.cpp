@@ -6,6 +6,8 @@
 #include "store_detail.hpp"
 
 #include <algorithm>
+#include <thread>
+#include <unordered_set>
 #include <unistd.h>
 
 namespace iscsi::db {
@@ -158,6 +160,65 @@ result<void> store::delete_discovery(discovery_kind kind, std::string const& add
     return sync_filesystem(root_);
 }
 
+namespace {
+
+/// What one writer thread of save_discovered did.
+struct discovered_slice {
+    write_batch batch;
+    std::vector<node_key> linked;
+    std::error_code error;
+};
+
+/// Directories, staged file and link for records i, i+step, i+2*step...
+void stage_slice(fs::path const& root, discovery_record const& disc, std::span<node_record const> nodes,
+                 discovered_save mode, std::size_t first, std::size_t step, discovered_slice& out)
+{
+    for (std::size_t i = first; i < nodes.size(); i += step) {
+        auto const& r = nodes[i];
+        auto const k = key_of(r);
+        if (auto c = paths::check_key(k); !c) {
+            out.error = c.error();
+            return;
+        }
+        // Making the directories first answers "does it exist?" for every
+        // new record without a stat.
+        auto dirs = detail::make_record_dirs(root, k);
+        if (!dirs) {
+            out.error = dirs.error();
+            return;
+        }
+        bool const present = *dirs == detail::record_dir::existed && detail::exists(paths::node_file(root, k));
+        if ((present && mode.update_old) || (!present && mode.add_new)) {
+            if (auto w = detail::write_node_file(root, r, &out.batch, *dirs); !w) {
+                out.error = w.error();
+                return;
+            }
+        } else if (!present) {
+            continue;
+        }
+        // The link names the portal directory, which exists by now; the
+        // final syncfs() makes it durable with the record.
+        if (k.tpgt >= 0)
+            if (auto l = link_node(root, disc, k); !l) {
+                out.error = l.error();
+                return;
+            }
+        out.linked.push_back(k);
+    }
+}
+
+/// Runs fn(0..n-1) on n threads (the calling thread is one of them).
+template <class Fn>
+void on_threads(std::size_t n, Fn const& fn)
+{
+    std::vector<std::jthread> helpers;
+    for (std::size_t t = 1; t < n; ++t)
+        helpers.emplace_back([&fn, t] { fn(t); });
+    fn(0);
+}
+
+} // namespace
+
 result<std::vector<node_key>> store::save_discovered(discovery_record const& disc,
                                                      std::span<node_record const> nodes,
                                                      discovered_save mode)
@@ -169,38 +230,39 @@ result<std::vector<node_key>> store::save_discovered(discovery_record const& dis
     if (!lock)
         return lock.error();
     // Many records, one flush (write_batch): every file whole, old or new,
-    // whenever a crash comes.
-    write_batch batch;
-    if (auto w = write_discovery_unlocked(root_, disc, &batch); !w)
+    // whenever a crash comes. The file system work (four inodes per record)
+    // dominates, and directories of different targets do not contend, so
+    // large batches are staged and published on two threads.
+    std::size_t const threads = nodes.size() >= 256 ? 2 : 1;
+    std::vector<discovered_slice> slices(threads);
+    if (auto w = write_discovery_unlocked(root_, disc, &slices[0].batch); !w)
         return w.error();
-    std::vector<node_key> linked;
-    for (auto const& r : nodes) {
-        auto const k = key_of(r);
-        bool const present = detail::exists(paths::node_file(root_, k));
-        if ((present && mode.update_old) || (!present && mode.add_new)) {
-            if (auto w = detail::write_node_file(root_, r, &batch); !w)
-                return w.error();
-            linked.push_back(k);
-        } else if (present) {
-            linked.push_back(k);
-        }
-    }
-    // Links name portal directories that exist by now; the commit's last
-    // syncfs() makes them durable with the records.
-    for (auto const& k : linked)
-        if (k.tpgt >= 0)
-            if (auto l = link_node(root_, disc, k); !l)
-                return l.error();
-    if (auto c = batch.commit(root_); !c)
-        return c.error();
+    if (auto m = make_dirs(paths::nodes_dir(root_), paths::dir_mode); !m)
+        return m.error();
+    on_threads(threads, [&](std::size_t t) { stage_slice(root_, disc, nodes, mode, t, threads, slices[t]); });
+    for (auto const& s : slices)
+        if (s.error)
+            return s.error;
+    if (auto s = sync_filesystem(root_); !s)
+        return s.error();
+    on_threads(threads, [&](std::size_t t) {
+        if (auto p = slices[t].batch.publish(); !p)
+            slices[t].error = p.error();
+    });
+    for (auto const& s : slices)
+        if (s.error)
+            return s.error;
+    if (auto s = sync_filesystem(root_); !s)
+        return s.error();
+
     std::vector<node_key> removed;
     if (mode.delete_stale) {
-        for (auto const& k : *before) {
-            bool const reported = std::any_of(nodes.begin(), nodes.end(),
-                                              [&](node_record const& r) { return key_of(r) == k; });
-            if (!reported && detail::remove_node_unlocked(root_, k))
+        std::unordered_set<std::string> reported;
+        for (auto const& r : nodes)
+            reported.insert(paths::link_name(key_of(r)));
+        for (auto const& k : *before)
+            if (!reported.contains(paths::link_name(k)) && detail::remove_node_unlocked(root_, k))
                 removed.push_back(k);
-        }
     }
     if (!removed.empty())
         if (auto s = sync_filesystem(root_); !s)

@@ -35,6 +35,8 @@ struct field {
     /// node.conn[0].address ...): changing them would move the file.
     bool modifiable;
     std::string (*print)(Record const&);
+    /// Appends the printed value to `out` (the hot path: no temporary).
+    void (*append)(Record const&, std::string& out);
     parse_status (*parse)(Record&, std::string_view);
     /// The accepted spellings of a choice field (empty for text and numbers),
     /// used in error messages.
