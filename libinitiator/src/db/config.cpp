@@ -5,12 +5,22 @@
 #include "iscsi/db/schema.hpp"
 #include "file_io.hpp"
 
-#include <charconv>
 
 namespace iscsi::db {
 namespace {
 
 using namespace std::string_view_literals;
+
+/// A Yes/No daemon key; anything else is reported and leaves the default.
+void set_yes_no(bool& out, setting const& s, parse_report* report)
+{
+    if (s.value == "Yes"sv || s.value == "No"sv)
+        out = s.value == "Yes"sv;
+    else if (report)
+        report->warnings.push_back("line " + std::to_string(s.line) + ": unknown value format '" +
+                                   std::string(s.value) + "' for parameter name '" + std::string(s.key) +
+                                   "' (expected Yes or No)");
+}
 
 bool apply_daemon_key(daemon_settings& d, setting const& s, parse_report* report)
 {
@@ -19,14 +29,11 @@ bool apply_daemon_key(daemon_settings& d, setting const& s, parse_report* report
         return true;
     }
     if (s.key == "iscsid.safe_logout"sv) {
-        d.safe_logout = s.value == "Yes"sv;
+        set_yes_no(d.safe_logout, s, report);
         return true;
     }
     if (s.key == "iscsid.ipc_auth_uid"sv) {
-        auto const [p, ec] = std::from_chars(s.value.data(), s.value.data() + s.value.size(), d.ipc_auth_uid);
-        if ((ec != std::errc{} || p != s.value.data() + s.value.size()) && report)
-            report->warnings.push_back("line " + std::to_string(s.line) + ": bad uid '" +
-                                       std::string(s.value) + "'");
+        set_yes_no(d.ipc_auth_uid, s, report);
         return true;
     }
     return false;

@@ -20,6 +20,7 @@ using namespace std::string_view_literals;
 
 constexpr std::array yes_no{"No"sv, "Yes"sv};
 constexpr std::array startup_names{"manual"sv, "automatic"sv, "onboot"sv};
+constexpr std::array discovery_startup_names{"manual"sv, "automatic"sv};
 constexpr std::array auth_names{"None"sv, "CHAP"sv};
 constexpr std::array disc_type_names{"send_targets"sv, "isns"sv, "offload_send_targets"sv,
                                      "slp"sv, "static"sv, "fw"sv};
@@ -31,6 +32,7 @@ constexpr std::span<std::string_view const> choices_of(std::string const*) { ret
 constexpr std::span<std::string_view const> choices_of(int const*) { return {}; }
 constexpr std::span<std::string_view const> choices_of(bool const*) { return yes_no; }
 constexpr std::span<std::string_view const> choices_of(startup_mode const*) { return startup_names; }
+constexpr std::span<std::string_view const> choices_of(discovery_startup const*) { return discovery_startup_names; }
 constexpr std::span<std::string_view const> choices_of(auth_method const*) { return auth_names; }
 constexpr std::span<std::string_view const> choices_of(discovery_type const*) { return disc_type_names; }
 constexpr std::span<std::string_view const> choices_of(digest_pref const*) { return digest_names; }

@@ -24,8 +24,9 @@ struct daemon_settings {
     std::string startup;
     /// iscsid.safe_logout: refuse to log out a session whose disks are mounted.
     bool safe_logout = false;
-    /// iscsid.ipc_auth_uid: also accept IPC from this uid (0 = root only).
-    int ipc_auth_uid = 0;
+    /// iscsid.ipc_auth_uid: authorise control requests by the peer's uid (0)
+    /// alone, without also requiring the account to be named root.
+    bool ipc_auth_uid = false;
     friend bool operator==(daemon_settings const&, daemon_settings const&) = default;
 };
 

@@ -17,8 +17,10 @@
 
 namespace iscsi::db {
 
-/// node.startup / node.conn[0].startup / discovery.startup.
+/// node.startup / node.conn[0].startup.
 enum class startup_mode : std::uint8_t { manual, automatic, onboot };
+/// discovery.startup: whether iscsid runs the discovery at start.
+enum class discovery_startup : std::uint8_t { manual, automatic };
 /// node.session.auth.authmethod / discovery.sendtargets.auth.authmethod.
 enum class auth_method : std::uint8_t { none, chap };
 /// node.discovery_type: how the record was found.
@@ -125,7 +127,7 @@ struct node_record {
 /// discovery.sendtargets.* or discovery.isns.* (send_targets/<a>,<p>/st_config,
 /// isns/<a>,<p>/isns_config).
 struct discovery_record {
-    startup_mode startup = startup_mode::manual; ///< only manual/automatic
+    discovery_startup startup = discovery_startup::manual;
     discovery_kind type = discovery_kind::sendtargets;
     std::string address;
     int port = 3260;
