@@ -4,6 +4,7 @@
 #include "iscsi/db/store.hpp"
 #include "paths.hpp"
 #include "store_detail.hpp"
+#include "discovered_writer.hpp"
 
 #include <algorithm>
 #include <thread>
@@ -54,17 +55,6 @@ result<void> write_discovery_unlocked(fs::path const& root, discovery_record con
     if (batch)
         return batch->add(file, text, paths::file_mode);
     return replace_file(file, text, paths::file_mode);
-}
-
-/// The link from a discovery record to a node's portal directory. open-iscsi
-/// resolves it by name; its target is the absolute portal path.
-result<void> link_node(fs::path const& root, discovery_record const& disc, node_key const& k)
-{
-    auto const link = paths::discovery_dir(root, disc.type, disc.address, disc.port) / paths::link_name(k);
-    auto const target = fs::absolute(paths::portal_dir(root, k));
-    if (::symlink(target.c_str(), link.c_str()) != 0 && errno != EEXIST)
-        return last_error();
-    return {};
 }
 
 } // namespace
@@ -160,65 +150,6 @@ result<void> store::delete_discovery(discovery_kind kind, std::string const& add
     return sync_filesystem(root_);
 }
 
-namespace {
-
-/// What one writer thread of save_discovered did.
-struct discovered_slice {
-    write_batch batch;
-    std::vector<node_key> linked;
-    std::error_code error;
-};
-
-/// Directories, staged file and link for records i, i+step, i+2*step...
-void stage_slice(fs::path const& root, discovery_record const& disc, std::span<node_record const> nodes,
-                 discovered_save mode, std::size_t first, std::size_t step, discovered_slice& out)
-{
-    for (std::size_t i = first; i < nodes.size(); i += step) {
-        auto const& r = nodes[i];
-        auto const k = key_of(r);
-        if (auto c = paths::check_key(k); !c) {
-            out.error = c.error();
-            return;
-        }
-        // Making the directories first answers "does it exist?" for every
-        // new record without a stat.
-        auto dirs = detail::make_record_dirs(root, k);
-        if (!dirs) {
-            out.error = dirs.error();
-            return;
-        }
-        bool const present = *dirs == detail::record_dir::existed && detail::exists(paths::node_file(root, k));
-        if ((present && mode.update_old) || (!present && mode.add_new)) {
-            if (auto w = detail::write_node_file(root, r, &out.batch, *dirs); !w) {
-                out.error = w.error();
-                return;
-            }
-        } else if (!present) {
-            continue;
-        }
-        // The link names the portal directory, which exists by now; the
-        // final syncfs() makes it durable with the record.
-        if (k.tpgt >= 0)
-            if (auto l = link_node(root, disc, k); !l) {
-                out.error = l.error();
-                return;
-            }
-        out.linked.push_back(k);
-    }
-}
-
-/// Runs fn(0..n-1) on n threads (the calling thread is one of them).
-template <class Fn>
-void on_threads(std::size_t n, Fn const& fn)
-{
-    std::vector<std::jthread> helpers;
-    for (std::size_t t = 1; t < n; ++t)
-        helpers.emplace_back([&fn, t] { fn(t); });
-    fn(0);
-}
-
-} // namespace
-
 result<std::vector<node_key>> store::save_discovered(discovery_record const& disc,
                                                      std::span<node_record const> nodes,
                                                      discovered_save mode)
@@ -229,31 +160,9 @@ result<std::vector<node_key>> store::save_discovered(discovery_record const& dis
     auto lock = write_lock::acquire(root_);
     if (!lock)
         return lock.error();
-    // Many records, one flush (write_batch): every file whole, old or new,
-    // whenever a crash comes. The file system work (four inodes per record)
-    // dominates, and directories of different targets do not contend, so
-    // large batches are staged and published on two threads.
-    std::size_t const threads = nodes.size() >= 256 ? 2 : 1;
-    std::vector<discovered_slice> slices(threads);
-    if (auto w = write_discovery_unlocked(root_, disc, &slices[0].batch); !w)
-        return w.error();
-    if (auto m = make_dirs(paths::nodes_dir(root_), paths::dir_mode); !m)
-        return m.error();
-    on_threads(threads, [&](std::size_t t) { stage_slice(root_, disc, nodes, mode, t, threads, slices[t]); });
-    for (auto const& s : slices)
-        if (s.error)
-            return s.error;
-    if (auto s = sync_filesystem(root_); !s)
-        return s.error();
-    on_threads(threads, [&](std::size_t t) {
-        if (auto p = slices[t].batch.publish(); !p)
-            slices[t].error = p.error();
-    });
-    for (auto const& s : slices)
-        if (s.error)
-            return s.error;
-    if (auto s = sync_filesystem(root_); !s)
-        return s.error();
+    auto written = detail::write_discovered(root_, disc, nodes, mode);
+    if (!written)
+        return written.error();
 
     std::vector<node_key> removed;
     if (mode.delete_stale) {
