@@ -170,6 +170,10 @@ void save_cache(fs::path const& root, dir_list const& dirs, std::int64_t scan_st
         }
         ++saved;
     }
+    if (saved == 0) { // nothing old enough to trust: no cache, not an empty one
+        ::unlink((root / node_cache_name).c_str());
+        return;
+    }
     out += "E " + std::to_string(saved) + "\n";
     // A cache needs no fsync: a lost or torn one is detected and rebuilt.
     auto staged_tmp = root / (std::string(node_cache_name) + ".tmp-" + std::to_string(::getpid()));
