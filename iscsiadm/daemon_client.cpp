@@ -11,6 +11,26 @@
 
 namespace iscsiadm {
 
+namespace {
+
+int connect_errno()
+{
+    int const fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return errno;
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path, iscsid_socket.data(), iscsid_socket.size());
+    int const rc = ::connect(fd, reinterpret_cast<sockaddr const*>(&addr), sizeof addr);
+    int const err = rc == 0 ? 0 : errno;
+    ::close(fd);
+    return err;
+}
+
+} // namespace
+
+bool daemon_listening() { return connect_errno() == 0; }
+
 exit_code connect_to_daemon()
 {
     int const fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);

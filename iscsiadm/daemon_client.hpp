@@ -16,6 +16,9 @@ namespace iscsiadm {
 /// The daemon's control socket.
 inline constexpr std::string_view iscsid_socket = "/run/iscsid/control.sock";
 
+/// True when something accepts connections on iscsid's socket.
+[[nodiscard]] bool daemon_listening();
+
 /// Tries to reach iscsid. On failure prints open-iscsi's message
 /// ("can not connect to iSCSI daemon (111)!") and returns
 /// exit_code::iscsid_not_connected; on success returns exit_code::success.

@@ -30,20 +30,30 @@ exit_code bad_value(change const& c, std::span<std::string_view const> choices)
         hint = "a comma list of MD5, SHA1, SHA256, SHA3-256";
     else if (choices.empty() && c.value.find('\n') != std::string::npos)
         hint = "a single line";
-    error("unknown value format '" + c.value + "' for parameter name '" + c.key + "' (expected " + hint + ")");
+    // open-iscsi's three lines, then what would have been accepted.
+    error("unknown value format '" + c.value + "' for parameter name '" + c.key + "'");
+    error("Unknown parameter " + c.key + ".");
+    error("Could not execute operation on all records: invalid parameter");
+    error(c.key + " takes " + hint);
+    return exit_code::invalid;
+}
+
+exit_code all_records_failed()
+{
+    error("Could not execute operation on all records: invalid parameter");
     return exit_code::invalid;
 }
 
 exit_code invalid_name(change const& c)
 {
     error("Cannot modify " + c.key + ". Invalid param name.");
-    return exit_code::invalid;
+    return all_records_failed();
 }
 
 exit_code read_only(change const& c)
 {
     error("Cannot modify " + c.key + ". It is used to look up the record and cannot be changed.");
-    return exit_code::invalid;
+    return all_records_failed();
 }
 
 /// Text fields accept any single line, so a trial parse on a scratch record
@@ -68,12 +78,9 @@ exit_code validate(std::vector<change> const& changes, Find find)
 
 std::variant<std::vector<change>, exit_code> parse_changes(options const& o)
 {
-    if (o.names.empty()) {
-        error("update requires a parameter name: -n KEY -v VALUE");
-        return exit_code::invalid;
-    }
-    if (o.names.size() != o.values.size()) {
-        error("each -n KEY needs its -v VALUE (got " + std::to_string(o.names.size()) + " names and " +
+    if (o.names.empty() || o.names.size() != o.values.size()) {
+        error("update requires name and value");
+        error("give each -n KEY its -v VALUE (got " + std::to_string(o.names.size()) + " names and " +
               std::to_string(o.values.size()) + " values)");
         return exit_code::invalid;
     }
@@ -89,6 +96,12 @@ exit_code validate_node_changes(std::vector<change> const& changes)
         auto const ref = db::find_node_field(c.key);
         if (!ref)
             return invalid_name(c);
+        // A node record carries a copy of its iface; changing the copy alone
+        // would make them disagree (open-iscsi refuses the same way).
+        if (ref.iface && c.key != "iface.iscsi_ifacename") {
+            error("Cannot modify " + c.key + ". Use iface mode to update this value.");
+            return exit_code::invalid;
+        }
         if (!ref.modifiable())
             return read_only(c);
         db::node_record scratch;

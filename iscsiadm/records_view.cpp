@@ -3,6 +3,7 @@
 #include "output.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace iscsiadm {
 
@@ -44,9 +45,11 @@ std::string format_portal_text(std::string const& address, int port)
 
 std::string flat_line(iscsi::db::node_key const& k)
 {
-    // open-iscsi prints tpgt -1 as 4294967295 here (an unsigned printf);
-    // we print -1, as its own tree view does (docs/compat.md).
-    return format_portal_text(k.address, k.port) + "," + std::to_string(k.tpgt) + " " + k.target + "\n";
+    // open-iscsi prints tpgt -1 as 4294967295 here (an unsigned printf) and
+    // as -1 everywhere else; scripts parse this list, so we keep its bytes
+    // (docs/compat.md).
+    return format_portal_text(k.address, k.port) + "," + std::to_string(static_cast<std::uint32_t>(k.tpgt)) +
+           " " + k.target + "\n";
 }
 
 std::string node_tree(std::vector<iscsi::db::node_key> const& keys)
@@ -57,7 +60,7 @@ std::string node_tree(std::vector<iscsi::db::node_key> const& keys)
         bool const new_target = !last || last->target != k.target;
         if (new_target)
             out += "Target: " + k.target + "\n";
-        if (new_target || last->address != k.address || last->port != k.port)
+        if (new_target || last->address != k.address || last->port != k.port || last->tpgt != k.tpgt)
             out += "\tPortal: " + format_portal_text(k.address, k.port) + "," + std::to_string(k.tpgt) + "\n";
         out += "\t\tIface Name: " + k.iface + "\n";
         last = &k;

@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <random>
+#include <thread>
 
 namespace iscsiadm {
 
@@ -37,13 +38,14 @@ std::variant<std::vector<db::iface_record>, exit_code> discovery_ifaces(context&
     }
     for (auto const& name : ctx.opts().ifaces) {
         auto r = ctx.db().read_iface(name);
-        if (!r) {
-            error("Could not read iface " + name + " (" + r.error().message() +
-                  "). Run iscsiadm -m iface to see the ifaces that exist.");
-            return exit_code::no_objects_found;
-        }
-        out.push_back(std::move(*r));
+        if (r)
+            out.push_back(std::move(*r));
+        else if (ctx.opts().ifaces.size() == 1)
+            error("Could not read iface info for " + name + ". Make sure an iface config with the file name and "
+                  "iface.iscsi_ifacename " + name + " is in " + (ctx.db().root() / "ifaces").string() + ".");
     }
+    if (out.empty())
+        return exit_code::no_objects_found;
     return out;
 }
 
@@ -141,10 +143,23 @@ std::variant<std::vector<db::node_record>, exit_code> run_sendtargets(context& c
         iscsi::diagnostics diag;
         iscsi::transport::connect_options copts;
         copts.connect_timeout = std::chrono::seconds(std::max(1, disc.login_timeout));
+        auto const login = std::get<iscsi::login::login_params>(params);
         auto targets = iscsi::transport::run_blocking(
-            io, iscsi::transport::discover_sendtargets(io.get_executor(), portal,
-                                                       std::move(std::get<iscsi::login::login_params>(params)),
-                                                       copts, &diag));
+            io, iscsi::transport::discover_sendtargets(io.get_executor(), portal, login, copts, &diag));
+        // A refused connection is retried reopen_max times, a second apart,
+        // with open-iscsi's messages (a target may be starting up).
+        for (int attempt = 0; !targets && targets.error() == std::errc::connection_refused; ++attempt) {
+            error("cannot make connection to " + disc.address + ": Connection refused");
+            if (attempt >= disc.reopen_max) {
+                error("connection login retries (reopen_max) " + std::to_string(disc.reopen_max) + " exceeded");
+                error("Could not perform SendTargets discovery: iSCSI PDU timed out");
+                return exit_code::pdu_timeout;
+            }
+            std::this_thread::sleep_for(std::chrono::seconds(1));
+            diag.clear();
+            targets = iscsi::transport::run_blocking(
+                io, iscsi::transport::discover_sendtargets(io.get_executor(), portal, login, copts, &diag));
+        }
         if (!targets)
             return discovery_failed(targets.error(), diag, disc);
         for (auto const& t : *targets) {
@@ -162,11 +177,13 @@ std::variant<std::vector<db::node_record>, exit_code> run_sendtargets(context& c
     return out;
 }
 
-std::variant<discovery_ops, exit_code> parse_discovery_ops(std::vector<std::string> const& ops)
+std::variant<discovery_ops, exit_code> parse_discovery_ops(std::vector<std::string> const& ops,
+                                                           db::discovered_save defaults)
 {
     discovery_ops out;
+    out.save = defaults;
     if (ops.empty())
-        return out; // add new records, refresh existing ones, keep the rest
+        return out;
     out.save = {false, false, false};
     for (auto const& op : ops) {
         if (op == "new")
@@ -177,6 +194,8 @@ std::variant<discovery_ops, exit_code> parse_discovery_ops(std::vector<std::stri
             out.save.update_old = true;
         else if (op == "nonpersistent")
             out.persist = false;
+        else if (op == "show")
+            out.save = defaults; // open-iscsi ignores it and discovers
         else {
             error("can not recognize operation: '" + op + "'");
             return exit_code::invalid;

@@ -35,7 +35,10 @@ struct discovery_ops {
     bool persist = true;
     iscsi::db::discovered_save save;
 };
-[[nodiscard]] std::variant<discovery_ops, exit_code> parse_discovery_ops(std::vector<std::string> const& ops);
+/// With no -o, `defaults` applies: -m discovery adds new records, resets
+/// existing ones to iscsid.conf and removes stale ones, like open-iscsi.
+[[nodiscard]] std::variant<discovery_ops, exit_code> parse_discovery_ops(
+    std::vector<std::string> const& ops, iscsi::db::discovered_save defaults = {true, true, true});
 
 /// Stores the result (unless nonpersistent) and prints the flat lines.
 [[nodiscard]] exit_code store_and_print(context& ctx, iscsi::db::discovery_record const& disc,

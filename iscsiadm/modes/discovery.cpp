@@ -88,10 +88,8 @@ exit_code list_flat(context& ctx)
         print(json + (json.size() > 1 ? "\n]\n" : "]\n"));
         return exit_code::success;
     }
-    if (out.empty()) {
-        error("No discovery records found");
+    if (out.empty()) // open-iscsi says nothing, only the exit code
         return exit_code::no_objects_found;
-    }
     print(out);
     return exit_code::success;
 }
@@ -101,29 +99,35 @@ exit_code list_flat(context& ctx)
 std::optional<db::discovery_kind> discovery_type_arg(context& ctx)
 {
     auto const& t = *ctx.opts().type;
-    auto kind = parse_type(t);
-    if (!kind) {
-        if (t == "fw" || t == "slp")
-            error("discovery type '" + t + "' is not supported yet");
-        else
-            error("unknown discovery type '" + t + "': use sendtargets (st), isns or fw");
-    }
-    return kind;
+    return parse_type(t);
+}
+
+/// open-iscsi's answer to a portal without a (known) discovery type.
+exit_code record_not_found(context& ctx, char const* end)
+{
+    std::string where = "0.0.0.0,3260";
+    if (ctx.opts().portal)
+        if (auto const p = parse_portal_arg(*ctx.opts().portal))
+            where = p->address + "," + std::to_string(p->port.value_or(3260));
+    error("Discovery record [" + where + "] not found" + end);
+    return exit_code::invalid;
 }
 
 exit_code run_discovery(context& ctx)
 {
     auto const& o = ctx.opts();
     if (!o.type) {
-        if (o.portal) {
-            error("discovery mode: -p needs a discovery type, e.g. -t sendtargets");
-            return exit_code::invalid;
-        }
+        if (o.portal)
+            return record_not_found(ctx, "!");
         return o.print_level.value_or(0) >= 1 ? list_tree(ctx) : list_flat(ctx);
+    }
+    if (*o.type == "fw") {
+        error("Could not get list of targets from firmware. (err 21)");
+        return exit_code::no_objects_found;
     }
     auto const kind = discovery_type_arg(ctx);
     if (!kind)
-        return exit_code::unknown_discovery_type;
+        return record_not_found(ctx, "!");
     if (*kind != db::discovery_kind::sendtargets) {
         error("iSNS discovery is not supported yet");
         return exit_code::op_not_supported;

@@ -14,6 +14,7 @@ namespace iscsiadm {
 namespace db = iscsi::db;
 
 std::optional<db::discovery_kind> discovery_type_arg(context& ctx); // modes/discovery.cpp
+exit_code record_not_found(context& ctx, char const* end);          // modes/discovery.cpp
 
 namespace {
 
@@ -27,12 +28,12 @@ std::variant<target, exit_code> locate(context& ctx)
 {
     auto const& o = ctx.opts();
     if (!o.type || !o.portal) {
-        error("discoverydb mode needs a type and a portal: -t sendtargets -p IP[:PORT]");
+        error("Invalid command. Portal not needed or Possibly missing discovery --type.");
         return exit_code::invalid;
     }
     auto const kind = discovery_type_arg(ctx);
     if (!kind)
-        return exit_code::unknown_discovery_type;
+        return record_not_found(ctx, "!");
     auto const p = parse_portal_arg(*o.portal);
     if (!p) {
         error("invalid portal '" + *o.portal + "': use IP[:PORT] (IPv6 in brackets)");
@@ -45,17 +46,17 @@ std::variant<target, exit_code> locate(context& ctx)
     return target{*kind, std::get<std::string>(address), p->port.value_or(default_port)};
 }
 
-exit_code not_found()
+exit_code not_found(target const& t)
 {
-    error("No records found");
-    return exit_code::no_objects_found;
+    error("Discovery record [" + t.address + "," + std::to_string(t.port) + "] not found.");
+    return exit_code::database;
 }
 
 exit_code show(context& ctx, target const& t)
 {
     auto r = ctx.db().read_discovery(t.kind, t.address, t.port);
     if (!r)
-        return r.error() == db::errc::not_found ? not_found() : report_db_error(r.error(), "cannot read record");
+        return r.error() == db::errc::not_found ? not_found(t) : report_db_error(r.error(), "cannot read record");
     auto const text = db::format_discovery(*r, ctx.opts().show_secrets ? db::print_style::show_secrets
                                                                      : db::print_style::show);
     print(ctx.opts().format == output_format::json ? record_json(text) + "\n" : text);
@@ -82,7 +83,7 @@ exit_code update(context& ctx, target const& t)
     auto u = ctx.db().update_discovery(t.kind, t.address, t.port,
                                        [&](db::discovery_record& r) { return apply_discovery_changes(r, pairs); });
     if (!u)
-        return u.error() == db::errc::not_found ? not_found() : report_db_error(u.error(), "Could not update record");
+        return u.error() == db::errc::not_found ? not_found(t) : report_db_error(u.error(), "Could not update record");
     return exit_code::success;
 }
 
@@ -90,7 +91,7 @@ exit_code remove(context& ctx, target const& t)
 {
     auto d = ctx.db().delete_discovery(t.kind, t.address, t.port);
     if (!d)
-        return d.error() == db::errc::not_found ? not_found() : report_db_error(d.error(), "Could not delete record");
+        return d.error() == db::errc::not_found ? not_found(t) : report_db_error(d.error(), "Could not delete record");
     return exit_code::success;
 }
 
@@ -127,7 +128,9 @@ exit_code run_discoverydb(context& ctx)
         return *code;
     auto const& t = std::get<target>(located);
     if (o.discover) {
-        auto ops = parse_discovery_ops(o.ops);
+        // With a stored record, discovery adds and removes records but
+        // leaves existing ones as the admin set them (open-iscsi does too).
+        auto ops = parse_discovery_ops(o.ops, {true, false, true});
         if (auto const* code = std::get_if<exit_code>(&ops))
             return *code;
         return discover(ctx, t, std::get<discovery_ops>(ops));

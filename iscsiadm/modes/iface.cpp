@@ -7,6 +7,7 @@
 
 #include "iscsi/db/errors.hpp"
 #include "iscsi/db/record_format.hpp"
+#include "iscsi/db/schema.hpp"
 
 #include <algorithm>
 
@@ -47,6 +48,8 @@ std::variant<std::vector<db::iface_record>, exit_code> all_ifaces(context& ctx)
 
 exit_code list(context& ctx)
 {
+    // open-iscsi creates the directory when it lists; so do we, for the same tree.
+    (void)iscsi::db::make_ifaces_dir(ctx.db());
     auto ifaces = all_ifaces(ctx);
     if (auto const* code = std::get_if<exit_code>(&ifaces))
         return *code;
@@ -59,13 +62,18 @@ exit_code list(context& ctx)
         return exit_code::success;
     }
     if (ctx.opts().print_level.value_or(0) >= 1) {
-        // Iface, then the node records bound to it.
+        // Iface, then the node records bound to it (nothing at all when
+        // there are no node records, as open-iscsi prints).
         auto keys = ctx.db().list_nodes();
         if (!keys)
             return report_db_error(keys.error(), "cannot list node records");
         sort_like_open_iscsi(*keys);
         std::string out;
         for (auto const& i : all) {
+            if (keys->empty())
+                break;
+            if (!ctx.opts().ifaces.empty() && i.name != ctx.opts().ifaces.front())
+                continue;
             out += "Iface: " + i.name + "\n";
             std::string last_target;
             for (auto const& k : *keys) {
@@ -87,18 +95,20 @@ exit_code list(context& ctx)
     return exit_code::success;
 }
 
-exit_code not_found(std::string const& name)
+exit_code unreadable(std::string const& name)
 {
-    error("Could not read iface " + name + ". Error " + std::to_string(to_int(exit_code::no_objects_found)) +
-          ": no objects found. Run iscsiadm -m iface to see the ifaces that exist.");
-    return exit_code::no_objects_found;
+    error("Could not read iface info for " + name + ".");
+    return exit_code::invalid;
 }
 
 exit_code show(context& ctx, std::string const& name)
 {
     auto r = ctx.db().read_iface(name);
-    if (!r)
-        return r.error() == db::errc::not_found ? not_found(name) : report_db_error(r.error(), "cannot read iface");
+    if (!r) {
+        error("Could not read iface " + name + ": " + r.error().message() +
+              ". Run iscsiadm -m iface to see the ifaces that exist.");
+        return exit_code::database;
+    }
     auto const text = db::format_iface(*r, db::print_style::show);
     print(ctx.opts().format == output_format::json ? record_json(text) + "\n" : text);
     return exit_code::success;
@@ -108,10 +118,13 @@ bool is_builtin(std::string const& name) { return name == "default" || name == "
 
 exit_code create(context& ctx, std::string const& name)
 {
-    if (is_builtin(name) || ctx.db().read_iface(name)) {
-        error("Could not create new interface " + name + ": it already exists.");
+    if (is_builtin(name)) {
+        error("iface " + name + " is a special interface and is not stored in " +
+              (ctx.db().root() / "ifaces").string() + ".");
+        error("Could not create new interface " + name + ".");
         return exit_code::invalid;
     }
+    // An existing iface is reset to defaults, as open-iscsi does.
     db::iface_record r;
     r.name = name;
     if (auto w = ctx.db().write_iface(r); !w)
@@ -121,25 +134,57 @@ exit_code create(context& ctx, std::string const& name)
     return exit_code::success;
 }
 
+/// The node records bound to an iface carry a copy of it.
+std::vector<db::node_key> bound_records(context& ctx, std::string const& name)
+{
+    db::node_filter f;
+    f.iface = name;
+    auto keys = ctx.db().list_nodes(f);
+    return keys ? std::move(*keys) : std::vector<db::node_key>{};
+}
+
+exit_code update_failed(std::string const& name, std::string const& why)
+{
+    error(why);
+    error("Could not update iface " + name + ": invalid parameter");
+    return exit_code::invalid;
+}
+
 exit_code update(context& ctx, std::string const& name)
 {
     auto changes = parse_changes(ctx.opts());
     if (auto const* code = std::get_if<exit_code>(&changes))
         return *code;
     auto const& pairs = std::get<std::vector<change>>(changes);
-    if (auto v = validate_iface_changes(pairs); v != exit_code::success)
-        return v;
-    if (is_builtin(name)) {
-        error("Cannot update the built-in iface " + name + ": create your own with -o new.");
-        return exit_code::invalid;
-    }
+    if (is_builtin(name))
+        return update_failed(name, "iface " + name + " is a special interface and cannot be modified.");
     auto r = ctx.db().read_iface(name);
     if (!r)
-        return r.error() == db::errc::not_found ? not_found(name) : report_db_error(r.error(), "cannot read iface");
+        return unreadable(name);
+    for (auto const& c : pairs) {
+        if (c.key == "iface.iscsi_ifacename")
+            return update_failed(name, "Can not update iface.iscsi_ifacename. Delete it, and then create a new one.");
+        if (c.key == "iface.hwaddress" && !r->net_ifacename.empty())
+            return update_failed(name, "Can not update interface binding from net_ifacename to hwaddress. You must "
+                                       "delete the interface and create a new one");
+        if (!db::find_iface_field(c.key))
+            return update_failed(name, "Cannot modify " + c.key + ". Invalid param name.");
+    }
+    if (auto v = validate_iface_changes(pairs); v != exit_code::success)
+        return v;
     if (auto a = apply_iface_changes(*r, pairs); !a)
         return report_db_error(a.error(), "Could not update iface");
     if (auto w = ctx.db().write_iface(*r); !w)
         return report_db_error(w.error(), "Could not update iface " + name);
+    for (auto const& k : bound_records(ctx, name)) {
+        auto u = ctx.db().update_node(k, [&](db::node_record& n) -> iscsi::result<void> {
+            n.iface = *r;
+            n.iface.extra.clear();
+            return {};
+        });
+        if (!u)
+            return report_db_error(u.error(), "Could not update the records bound to " + name);
+    }
     print(name + " updated.\n");
     return exit_code::success;
 }
@@ -147,11 +192,21 @@ exit_code update(context& ctx, std::string const& name)
 exit_code remove(context& ctx, std::string const& name)
 {
     if (is_builtin(name)) {
-        error("Cannot delete the built-in iface " + name + ".");
+        error("iface " + name + " is a special interface and cannot be deleted.");
+        error("Could not delete iface " + name + ": invalid parameter");
         return exit_code::invalid;
     }
+    if (!ctx.db().read_iface(name)) {
+        error("Could not read iface info for " + name + ".");
+        error("Could not delete iface " + name + ": invalid parameter");
+        return exit_code::invalid;
+    }
+    // Records bound to the iface go with it ("unbound").
+    for (auto const& k : bound_records(ctx, name))
+        if (auto d = ctx.db().delete_node(k); !d && d.error() != db::errc::not_found)
+            return report_db_error(d.error(), "Could not delete the records bound to " + name);
     if (auto d = ctx.db().delete_iface(name); !d)
-        return d.error() == db::errc::not_found ? not_found(name) : report_db_error(d.error(), "Could not delete iface");
+        return report_db_error(d.error(), "Could not delete iface " + name);
     print(name + " unbound and deleted.\n");
     return exit_code::success;
 }
@@ -167,12 +222,18 @@ exit_code run_iface(context& ctx)
         return exit_code::invalid;
     }
     if (o.ifaces.empty()) {
+        if (op == "new") {
+            error("Could not add interface. No interface passed in.");
+            return exit_code::sysfs_lookup; // open-iscsi's code, 22
+        }
         if (!op.empty() && op != "show") {
             error("iface mode: -o " + op + " needs an iface name (-I NAME)");
             return exit_code::invalid;
         }
         return list(ctx);
     }
+    if (o.print_level.value_or(0) >= 1 && (op.empty() || op == "show"))
+        return list(ctx);
     auto const& name = o.ifaces.front();
     if (op == "new")
         return create(ctx, name);

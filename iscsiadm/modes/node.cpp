@@ -3,14 +3,17 @@
 #include "modes.hpp"
 
 #include "daemon_client.hpp"
+#include "sessions.hpp"
 #include "output.hpp"
 #include "record_update.hpp"
 #include "records_view.hpp"
 
 #include "iscsi/db/errors.hpp"
 #include "iscsi/db/record_format.hpp"
+#include "iscsi/db/schema.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace iscsiadm {
 
@@ -33,8 +36,7 @@ std::variant<std::vector<db::node_key>, exit_code> select_nodes(context& ctx)
             return exit_code::invalid;
         }
         f.address = p->address;
-        f.port = p->port;
-        f.tpgt = p->tpgt;
+        f.port = p->port; // the tpgt is ignored when looking records up, as open-iscsi does
     }
     auto keys = ctx.db().list_nodes(f);
     if (!keys)
@@ -113,13 +115,14 @@ exit_code create(context& ctx)
     for (auto const& name : ifaces) {
         auto iface = ctx.db().read_iface(name);
         if (!iface) {
-            error("Could not read iface info for " + name + ": " + iface.error().message());
-            return exit_code::invalid;
+            // open-iscsi's text and exit code (3), odd as that code is.
+            error("Could not read iface info for " + name + ".");
+            return exit_code::no_memory;
         }
         auto rec = db::make_node_record(ctx.conf(), *o.target, p->address, p->port.value_or(3260),
                                         p->tpgt.value_or(-1), *iface);
         rec.disc_type = db::discovery_type::static_;
-        if (auto w = ctx.db().write_node(rec); !w)
+        if (auto w = ctx.db().write_static_node(rec); !w)
             return report_db_error(w.error(), "Could not add new record");
         print("New iSCSI node [" + iface->transport_name + ":[hw=" + iface->hwaddress + ",ip=" +
               iface->ipaddress + ",net_if=" + iface->net_ifacename + ",iscsi_if=" + iface->name + "] " +
@@ -157,11 +160,63 @@ exit_code update(context& ctx, std::vector<db::node_key> const& keys)
     return exit_code::success;
 }
 
-exit_code session_op(context& ctx, std::vector<db::node_key> const& keys)
+/// "[iface: myif, target: iqn..., portal: 127.0.0.1,3260]", open-iscsi's
+/// name for one login.
+std::string login_name(db::node_key const& k)
 {
-    if (keys.empty() && !ctx.opts().login_all && !ctx.opts().logout_all)
+    return "[iface: " + k.iface + ", target: " + k.target + ", portal: " + k.address + "," + std::to_string(k.port) +
+           "]";
+}
+
+/// -L WHICH: the records whose node.startup matches ("all": every one).
+std::variant<std::vector<db::node_key>, exit_code> startup_matches(context& ctx, std::string const& which)
+{
+    if (which != "all" && which != "manual" && which != "automatic" && which != "onboot") {
+        error("Invalid login/logout type '" + which + "': use all, manual, automatic or onboot");
+        return exit_code::invalid;
+    }
+    auto keys = ctx.db().list_nodes(); // open-iscsi logs in in directory order
+    if (!keys)
+        return report_db_error(keys.error(), "cannot list node records");
+    std::vector<db::node_key> out;
+    for (auto const& k : *keys) {
+        auto r = ctx.db().read_node(k);
+        if (r && (which == "all" || db::get_node_value(*r, db::find_node_field("node.startup")) == which))
+            out.push_back(k);
+    }
+    return out;
+}
+
+/// Logins go through iscsid (issue 5). Without it every login fails the
+/// way open-iscsi's do when its daemon is down: announced on stdout,
+/// refused on stderr, exit 20.
+exit_code login(std::vector<db::node_key> const& keys)
+{
+    if (keys.empty())
         return no_records();
-    return connect_to_daemon();
+    std::string out;
+    for (auto const& k : keys)
+        out += "Logging in to " + login_name(k) + "\n";
+    print(out);
+    if (daemon_listening())
+        return connect_to_daemon();
+    for (auto const& k : keys) {
+        error("Could not login to " + login_name(k) + ".");
+        error("initiator reported error (20 - could not connect to iscsid)");
+    }
+    error("Could not log into all portals");
+    return exit_code::iscsid_not_connected;
+}
+
+/// Sessions are the kernel's (sysfs) or iscsid's; with neither there is
+/// nothing to log out of.
+exit_code logout(context& ctx)
+{
+    (void)ctx;
+    if (has_sessions())
+        return connect_to_daemon();
+    error("No matching sessions found");
+    return exit_code::no_objects_found;
 }
 
 } // namespace
@@ -169,28 +224,47 @@ exit_code session_op(context& ctx, std::vector<db::node_key> const& keys)
 exit_code run_node(context& ctx)
 {
     auto const& o = ctx.opts();
-    if (o.ops.size() > 1) {
-        error("node mode takes one operation (-o), got " + std::to_string(o.ops.size()));
+    std::string const op = o.ops.empty() ? "" : o.ops.front();
+    if (o.ops.size() > 1 || op == "nonpersistent") {
+        error("operation is not supported.");
         return exit_code::invalid;
     }
-    std::string const op = o.ops.empty() ? "" : o.ops.front();
     if (!op.empty() && op != "new" && op != "delete" && op != "update" && op != "show") {
         error("can not recognize operation: '" + op + "'");
         return exit_code::invalid;
     }
+    if (o.print_level && (*o.print_level < 0 || *o.print_level > 1)) {
+        error("Invalid info level " + std::to_string(*o.print_level) + ". Try 0 or 1.");
+        return exit_code::invalid;
+    }
     if (op == "new")
         return create(ctx);
+    if (o.login_all)
+        return std::visit([&](auto&& v) -> exit_code {
+            if constexpr (std::is_same_v<std::decay_t<decltype(v)>, exit_code>)
+                return v;
+            else
+                return login(v);
+        }, startup_matches(ctx, *o.login_all));
+    if (o.logout || o.logout_all)
+        return logout(ctx);
+    if (o.rescan || o.stats) {
+        if (has_sessions())
+            return connect_to_daemon();
+        error("No session found.");
+        return exit_code::no_objects_found;
+    }
     auto selected = select_nodes(ctx);
     if (auto const* code = std::get_if<exit_code>(&selected))
         return *code;
     auto const& keys = std::get<std::vector<db::node_key>>(selected);
-    if (o.login || o.logout || o.login_all || o.logout_all)
-        return session_op(ctx, keys);
+    if (o.login)
+        return login(keys);
     if (op == "delete")
         return remove(ctx, keys);
     if (op == "update")
         return update(ctx, keys);
-    if (has_filter(o) && !o.print_level)
+    if ((has_filter(o) || op == "show") && !o.print_level)
         return show(ctx, keys);
     return list(ctx, keys);
 }

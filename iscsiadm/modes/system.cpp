@@ -5,6 +5,7 @@
 
 #include "daemon_client.hpp"
 #include "output.hpp"
+#include "sessions.hpp"
 
 #include <filesystem>
 #include <system_error>
@@ -23,19 +24,43 @@ bool has_entries(fs::path const& dir)
 
 } // namespace
 
+bool has_sessions() { return has_entries("/sys/class/iscsi_session"); }
+
 exit_code run_session(context& ctx)
 {
     auto const& o = ctx.opts();
-    if (!has_entries("/sys/class/iscsi_session")) {
-        if (o.format == output_format::json && !o.session) {
-            print("[]\n");
-            return exit_code::no_objects_found;
+    if (has_sessions()) {
+        error("listing kernel sessions needs iscsid, which this build does not have yet");
+        return exit_code::op_not_supported;
+    }
+    // No session exists; answer each request the way open-iscsi does.
+    if (o.session) {
+        auto const& sid = *o.session;
+        bool const numeric = !sid.empty() && sid.find_first_not_of("0123456789") == std::string::npos;
+        if (!numeric && sid.find('/') == std::string::npos) {
+            error(sid + " is an invalid session ID or path");
+            return exit_code::unknown;
         }
-        error("No active sessions.");
+        if (!o.logout && !o.rescan && !o.stats) {
+            error("could not read session targetname: 5");
+            error("Could not get session info for sid " + sid);
+            return exit_code::sysfs_lookup;
+        }
+    }
+    if (o.logout) {
+        error("No matching sessions found");
         return exit_code::no_objects_found;
     }
-    error("listing kernel sessions needs iscsid, which this build does not have yet");
-    return exit_code::op_not_supported;
+    if (o.rescan || o.stats) {
+        error("No session found.");
+        return exit_code::no_objects_found;
+    }
+    if (o.format == output_format::json) {
+        print("[]\n");
+        return exit_code::no_objects_found;
+    }
+    error("No active sessions.");
+    return exit_code::no_objects_found;
 }
 
 exit_code run_fw(context& ctx)

@@ -91,11 +91,16 @@ std::error_code stage_record(context const& c, node_record const& r, std::string
     bool fresh = false;
     if (auto ec = make_dir(c.nodes_fd, k.target, fresh))
         return ec;
+    bool const target_fresh = fresh;
     if (dir_form)
         if (auto ec = make_dir(c.nodes_fd, dir, fresh))
             return ec;
     struct stat st {};
     bool const present = !fresh && ::fstatat(c.nodes_fd, file.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+    // A hand-made record of the same portal in the old file form gives way
+    // to the discovered one (open-iscsi replaces it the same way).
+    if (dir_form && !target_fresh)
+        ::unlinkat(c.nodes_fd, (k.target + "/" + paths::portal_name(k.address, k.port)).c_str(), 0);
     if ((present && c.mode.update_old) || (!present && c.mode.add_new)) {
         if (!fresh) // an old directory may hold a killed writer's temporaries
             remove_stale_temps(c.root / "nodes" / dir);

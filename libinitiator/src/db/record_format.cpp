@@ -3,6 +3,8 @@
 
 #include "iscsi/db/schema.hpp"
 
+#include <algorithm>
+#include <array>
 #include <string>
 
 namespace iscsi::db {
@@ -58,6 +60,24 @@ void put_fields(std::string& out, std::span<field<Record> const> rows, Record co
         put_field(out, f, r, style);
 }
 
+/// In a node record FILE, open-iscsi's writer puts six iface keys first
+/// and the rest in iface order; its `-m node -T -p` output (another code
+/// path, libopeniscsiusr) uses plain iface order. We reproduce both.
+void put_node_file_iface(std::string& out, iface_record const& i)
+{
+    constexpr std::array<std::string_view, 6> first{"iface.hwaddress",     "iface.ipaddress",
+                                                    "iface.iscsi_ifacename", "iface.net_ifacename",
+                                                    "iface.gateway",       "iface.subnet_mask"};
+    auto const rows = iface_fields();
+    for (auto const key : first)
+        for (auto const& f : rows)
+            if (f.key == key)
+                put_field(out, f, i, print_style::file);
+    for (auto const& f : rows)
+        if (std::find(first.begin(), first.end(), f.key) == first.end())
+            put_field(out, f, i, print_style::file);
+}
+
 /// Keys we do not know go back to the file as they came, never on screen
 /// (open-iscsi would not show them either).
 void put_extra(std::string& out, extra_keys const& extra, print_style style)
@@ -105,7 +125,10 @@ std::string format_node(node_record const& r, print_style style)
     out.reserve(4096);
     begin(out);
     put_fields(out, node_head_fields(), r, style);
-    put_fields(out, iface_fields(), r.iface, style);
+    if (style == print_style::file)
+        put_node_file_iface(out, r.iface);
+    else
+        put_fields(out, iface_fields(), r.iface, style);
     put_fields(out, node_tail_fields(), r, style);
     put_extra(out, r.extra, style);
     out += end_line;

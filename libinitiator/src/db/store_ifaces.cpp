@@ -26,6 +26,8 @@ bool is_builtin(std::string const& name) { return name == "default" || name == "
 
 } // namespace
 
+result<void> make_ifaces_dir(store const& s) { return make_dirs(paths::ifaces_dir(s.root()), paths::dir_mode); }
+
 result<std::vector<iface_record>> store::list_ifaces() const
 {
     auto entries = detail::read_dir_or_empty(paths::ifaces_dir(root_));

@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <dirent.h>
+#include <fcntl.h>
 #include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -257,6 +258,7 @@ result<void> remove_node_unlocked(fs::path const& root, node_key const& k)
             for (auto const& d : *discs)
                 ::unlink((droot / d.name / paths::link_name(k)).c_str());
         }
+        ::unlink((root / "static" / paths::link_name(k)).c_str());
         prune_empty(paths::portal_dir(root, k));
     }
     prune_empty(paths::target_dir(root, k.target));
@@ -273,6 +275,29 @@ result<void> store::write_node(node_record const& r)
     if (!lock)
         return lock.error();
     return write_node_file(root_, r);
+}
+
+result<void> store::write_static_node(node_record const& r)
+{
+    auto lock = write_lock::acquire(root_);
+    if (!lock)
+        return lock.error();
+    auto const k = key_of(r);
+    if (auto w = write_node_file(root_, r); !w)
+        return w;
+    if (k.tpgt < 0)
+        return {};
+    node_key file_form = k;
+    file_form.tpgt = -1;
+    file_form.iface = "default";
+    ::unlink(paths::node_file(root_, file_form).c_str());
+    auto const dir = root_ / "static";
+    if (auto m = make_dirs(dir, paths::dir_mode); !m)
+        return m;
+    auto const target = fs::absolute(paths::portal_dir(root_, k));
+    if (::symlinkat(target.c_str(), AT_FDCWD, (dir / paths::link_name(k)).c_str()) != 0 && errno != EEXIST)
+        return last_error();
+    return sync_dir(dir);
 }
 
 result<void> store::create_node(node_record const& r)

@@ -9,6 +9,7 @@
  *     send_targets/<address>,<port>/<target>,<address>,<port>,<tpgt>,<iface>
  *                                                      symlink to the node's portal directory
  *     isns/<address>,<port>/isns_config (+ links)      iSNS discovery record
+ *     static/<target>,<address>,<port>,<tpgt>,<iface>  link to a hand-made record's portal directory
  *     ifaces/<name>                                    iface record
  *
  * IPv6 addresses appear without brackets. Directories are 0700 and files
@@ -80,6 +81,10 @@ public:
     [[nodiscard]] result<node_record> read_node(node_key const& k) const;
     /// Creates or replaces the record at key_of(r).
     [[nodiscard]] result<void> write_node(node_record const& r);
+    /// A record made by hand (iscsiadm -m node -o new), as open-iscsi stores
+    /// one: with a tpgt, also linked from static/<target>,<ip>,<port>,<tpgt>,<iface>,
+    /// and an old file-form record of the same portal is replaced.
+    [[nodiscard]] result<void> write_static_node(node_record const& r);
     /// Creates the record; errc::exists if it is already there.
     [[nodiscard]] result<void> create_node(node_record const& r);
     /// Read-modify-write under the lock. `change` may fail; then nothing is written.
@@ -119,6 +124,9 @@ public:
 private:
     std::filesystem::path root_;
 };
+
+/// Creates <root>/ifaces if missing (open-iscsi makes it when it lists).
+[[nodiscard]] result<void> make_ifaces_dir(store const& s);
 
 /// The built-in ifaces every listing starts with.
 [[nodiscard]] std::vector<iface_record> builtin_ifaces();
