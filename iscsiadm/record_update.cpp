@@ -57,16 +57,21 @@ exit_code read_only(change const& c)
 }
 
 /// Text fields accept any single line, so a trial parse on a scratch record
-/// is the whole validation.
+/// is the whole validation. (open-iscsi's iface and discovery modes print
+/// one line for a bad key, without node mode's "all records" line.)
 template <class Record, class Find>
 exit_code validate(std::vector<change> const& changes, Find find)
 {
     for (auto const& c : changes) {
         auto const* f = find(c.key);
-        if (!f)
-            return invalid_name(c);
-        if (!f->modifiable)
-            return read_only(c);
+        if (!f) {
+            error("Cannot modify " + c.key + ". Invalid param name.");
+            return exit_code::invalid;
+        }
+        if (!f->modifiable) {
+            error("Cannot modify " + c.key + ". It is used to look up the record and cannot be changed.");
+            return exit_code::invalid;
+        }
         Record scratch;
         if (f->parse(scratch, c.value) != db::parse_status::ok)
             return bad_value(c, f->choices);

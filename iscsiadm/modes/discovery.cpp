@@ -66,7 +66,8 @@ exit_code list_tree(context& ctx)
     add("STATIC:\n", db::discovery_type::static_);
     add("FIRMWARE:\n", db::discovery_type::fw);
     print(out);
-    return exit_code::success;
+    // Nothing anywhere is "no objects", as for the flat list.
+    return any || !records.empty() ? exit_code::success : exit_code::no_objects_found;
 }
 
 exit_code list_flat(context& ctx)
@@ -151,9 +152,14 @@ exit_code run_discovery(context& ctx)
     if (auto const* code = std::get_if<exit_code>(&ifaces))
         return *code;
     // Discovery mode starts from iscsid.conf's discovery settings each time
-    // (discoverydb -D uses the stored record instead).
+    // (discoverydb -D uses the stored record instead), and records the
+    // portal before trying it, as open-iscsi does, so a failed discovery
+    // can be inspected and retried with -m discoverydb.
     auto const disc = db::make_discovery_record(ctx.conf(), *kind, std::get<std::string>(address),
                                                 p->port.value_or(3260));
+    if (std::get<discovery_ops>(ops).persist)
+        if (auto w = ctx.db().write_discovery(disc); !w)
+            return report_db_error(w.error(), "Could not add the discovery record");
     auto nodes = run_sendtargets(ctx, disc, std::get<std::vector<db::iface_record>>(ifaces));
     if (auto const* code = std::get_if<exit_code>(&nodes))
         return *code;

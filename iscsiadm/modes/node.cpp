@@ -38,6 +38,11 @@ std::variant<std::vector<db::node_key>, exit_code> select_nodes(context& ctx)
         f.address = p->address;
         f.port = p->port; // the tpgt is ignored when looking records up, as open-iscsi does
     }
+    for (auto const& name : o.ifaces)
+        if (!ctx.db().read_iface(name)) {
+            error("Could not read iface info for " + name + ".");
+            return exit_code::no_memory; // open-iscsi's code (3)
+        }
     auto keys = ctx.db().list_nodes(f);
     if (!keys)
         return report_db_error(keys.error(), "cannot list node records");

@@ -102,8 +102,8 @@ std::error_code stage_record(context const& c, node_record const& r, std::string
     if (dir_form && !target_fresh)
         ::unlinkat(c.nodes_fd, (k.target + "/" + paths::portal_name(k.address, k.port)).c_str(), 0);
     if ((present && c.mode.update_old) || (!present && c.mode.add_new)) {
-        if (!fresh) // an old directory may hold a killed writer's temporaries
-            remove_stale_temps(c.root / "nodes" / dir);
+        if (!fresh) // an old directory may hold a killed writer's temporaries (not ours)
+            remove_stale_temps(c.root / "nodes" / dir, c.names.prefix);
         text.clear();
         text = format_node(r, print_style::file);
         auto temp = stage(c.nodes_fd, dir, text, c.names);

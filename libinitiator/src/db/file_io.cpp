@@ -174,12 +174,12 @@ result<void> sync_filesystem(fs::path const& path)
     return {};
 }
 
-void remove_stale_temps(fs::path const& dir) noexcept
+void remove_stale_temps(fs::path const& dir, std::string_view keep) noexcept
 {
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         auto const name = it->path().filename().string();
-        if (name.starts_with(temp_prefix))
+        if (name.starts_with(temp_prefix) && (keep.empty() || !name.starts_with(keep)))
             ::unlink(it->path().c_str());
     }
 }

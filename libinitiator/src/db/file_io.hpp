@@ -90,8 +90,9 @@ private:
 /// syncfs() of the file system holding `path`: one flush for a batch.
 [[nodiscard]] result<void> sync_filesystem(std::filesystem::path const& path);
 
-/// Removes temporaries a killed writer left in `dir` (called under the lock).
-void remove_stale_temps(std::filesystem::path const& dir) noexcept;
+/// Removes temporaries a killed writer left in `dir` (called under the lock),
+/// except those whose names start with `keep` (the caller's own batch).
+void remove_stale_temps(std::filesystem::path const& dir, std::string_view keep = {}) noexcept;
 
 /**
  * The writers' lock: flock(LOCK_EX) on the database root directory. The

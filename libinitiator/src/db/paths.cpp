@@ -23,8 +23,10 @@ std::optional<int> to_int(std::string_view s)
 
 bool is_safe_component(std::string_view name) noexcept
 {
-    // NAME_MAX is 255; a record name also needs room for a temp suffix.
-    return !name.empty() && name.size() <= 223 && name != "." && name != ".." &&
+    // One path component (NAME_MAX 255). RFC 7143 §4.2.7 caps iSCSI names
+    // at 223 bytes, but open-iscsi stores up to 254 and so do we; longer is
+    // refused rather than silently cut as open-iscsi does.
+    return !name.empty() && name.size() <= 254 && name != "." && name != ".." &&
            name.find('/') == std::string_view::npos && name.find('\0') == std::string_view::npos &&
            name.front() != '.';
 }

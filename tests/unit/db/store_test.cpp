@@ -345,3 +345,22 @@ TEST_F(ListingCache, AgreesWithAFullScanAfterChurn)
 
 } // namespace
 } // namespace iscsi::db
+
+namespace iscsi::db {
+namespace {
+
+TEST_F(Store, OneDiscoveryThroughTwoIfacesWritesBothRecordsOfAPortal)
+{
+    // Both records live in one portal directory; the batch must not take
+    // its own first temporary for a dead writer's.
+    auto const disc = make_discovery_record(conf, discovery_kind::sendtargets, "127.0.0.1", 3260);
+    std::vector<node_record> found{node("iqn.2026-11.test:a", "127.0.0.1", 1, "zz"),
+                                   node("iqn.2026-11.test:a", "127.0.0.1", 1, "yy")};
+    auto saved = db.save_discovered(disc, found, {});
+    ASSERT_TRUE(saved) << saved.error().message();
+    EXPECT_TRUE(fs::is_regular_file(dir.path() / "nodes/iqn.2026-11.test:a/127.0.0.1,3260,1/zz"));
+    EXPECT_TRUE(fs::is_regular_file(dir.path() / "nodes/iqn.2026-11.test:a/127.0.0.1,3260,1/yy"));
+}
+
+} // namespace
+} // namespace iscsi::db
