@@ -44,16 +44,9 @@ result<std::string> stage(int dirfd, std::string const& dir, std::string_view co
     unique_fd fd(::openat(dirfd, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (!fd)
         return last_error();
-    while (!content.empty()) {
-        auto const n = ::write(fd.get(), content.data(), content.size());
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            auto const ec = last_error();
-            ::unlinkat(dirfd, temp.c_str(), 0);
-            return ec;
-        }
-        content.remove_prefix(static_cast<std::size_t>(n));
+    if (auto w = write_all(fd.get(), content); !w) {
+        ::unlinkat(dirfd, temp.c_str(), 0);
+        return w.error();
     }
     return temp;
 }

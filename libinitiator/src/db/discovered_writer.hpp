@@ -17,8 +17,9 @@ namespace iscsi::db::detail {
  * directory, and returns the keys now linked. Crash-safe as a batch: every
  * file goes to a temporary first; one syncfs() before the renames and one
  * after. System calls are relative to open directory descriptors (short
- * path walks) and large batches run on two threads: creating four inodes
- * per record is the cost (1,000 records from one SendTargets).
+ * path walks). Creating four inodes per record (two directories, a file, a
+ * link) is the cost: ~17 ms for 1,000 records on tmpfs here; two threads did
+ * not help, the shared directories serialise them.
  */
 [[nodiscard]] result<std::vector<node_key>> write_discovered(std::filesystem::path const& root,
                                                              discovery_record const& disc,

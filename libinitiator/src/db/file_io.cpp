@@ -41,8 +41,6 @@ result<std::string> read_text_file(fs::path const& file)
     return out;
 }
 
-namespace {
-
 result<void> write_all(int fd, std::string_view content)
 {
     while (!content.empty()) {
@@ -57,9 +55,12 @@ result<void> write_all(int fd, std::string_view content)
     return {};
 }
 
-} // namespace
-
 namespace {
+
+/// A temporary file that is written but not yet renamed into place.
+struct staged_file {
+    std::filesystem::path temp, target;
+};
 
 result<staged_file> stage_file(fs::path const& file, std::string_view content, unsigned mode)
 {
@@ -106,43 +107,6 @@ result<void> replace_file(fs::path const& file, std::string_view content, unsign
     if (auto c = rename_into_place(*staged); !c)
         return c;
     return sync_dir(file.parent_path());
-}
-
-write_batch::~write_batch()
-{
-    for (auto const& f : staged_)
-        ::unlink(f.temp.c_str());
-}
-
-result<void> write_batch::add(fs::path const& file, std::string_view content, unsigned mode)
-{
-    auto staged = stage_file(file, content, mode);
-    if (!staged)
-        return staged.error();
-    staged_.push_back(std::move(*staged));
-    return {};
-}
-
-result<void> write_batch::commit(fs::path const& fs_root)
-{
-    if (staged_.empty())
-        return {};
-    if (auto s = sync_filesystem(fs_root); !s)
-        return s;
-    if (auto p = publish(); !p)
-        return p;
-    return sync_filesystem(fs_root);
-}
-
-result<void> write_batch::publish()
-{
-    while (!staged_.empty()) {
-        auto const f = std::move(staged_.back());
-        staged_.pop_back();
-        if (auto r = rename_into_place(f); !r)
-            return r;
-    }
-    return {};
 }
 
 result<void> make_dirs(fs::path const& dir, unsigned mode)

@@ -12,7 +12,6 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
 
 namespace iscsi::db {
 
@@ -51,35 +50,8 @@ inline constexpr std::string_view temp_prefix = ".tmp-";
 [[nodiscard]] result<void> replace_file(std::filesystem::path const& file, std::string_view content,
                                         unsigned mode);
 
-/// A temporary file that is written but not yet renamed into place.
-struct staged_file {
-    std::filesystem::path temp, target;
-};
-
-/**
- * Many replacements, one flush (TESTING.md: writing 1,000 records with an
- * fsync each costs more than the discovery itself). add() writes each
- * temporary; commit() runs one syncfs(), renames them all, and runs a
- * second syncfs() so the renames are durable. A crash at any point leaves
- * every file whole, old or new. Uncommitted temporaries are removed.
- */
-class write_batch {
-public:
-    write_batch() = default;
-    write_batch(write_batch const&) = delete;
-    write_batch& operator=(write_batch const&) = delete;
-    ~write_batch();
-    [[nodiscard]] result<void> add(std::filesystem::path const& file, std::string_view content, unsigned mode);
-    /// syncfs, publish, syncfs.
-    [[nodiscard]] result<void> commit(std::filesystem::path const& fs_root);
-    /// Renames every staged file into place, without flushing: for callers
-    /// that flush once around several batches (save_discovered's threads).
-    [[nodiscard]] result<void> publish();
-    [[nodiscard]] bool empty() const noexcept { return staged_.empty(); }
-
-private:
-    std::vector<staged_file> staged_;
-};
+/// Writes all of `content` to `fd`, retrying short writes and EINTR.
+[[nodiscard]] result<void> write_all(int fd, std::string_view content);
 
 /// mkdir -p with `mode` for every directory created.
 [[nodiscard]] result<void> make_dirs(std::filesystem::path const& dir, unsigned mode);

@@ -7,7 +7,6 @@
 #include "file_io.hpp"
 
 #include <filesystem>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,19 +26,9 @@ struct dir_entry {
 [[nodiscard]] bool missing(std::error_code const& ec);
 [[nodiscard]] bool exists(std::filesystem::path const& p);
 
-/// Whether a record's own directory was made just now (so the record
-/// cannot exist yet) or was there already.
-enum class record_dir : unsigned char { created, existed };
-
-/// Creates the target and portal directories of a record.
-[[nodiscard]] result<record_dir> make_record_dirs(std::filesystem::path const& root, node_key const& k);
-
-/// Writes one node record: into `batch` when given, else with its own
-/// fsync. `dirs` is make_record_dirs' answer when the caller already
-/// made the directories.
-[[nodiscard]] result<void> write_node_file(std::filesystem::path const& root, node_record const& r,
-                                           write_batch* batch = nullptr,
-                                           std::optional<record_dir> dirs = std::nullopt);
+/// Writes one node record (temporary + fsync + rename), making its
+/// directories first.
+[[nodiscard]] result<void> write_node_file(std::filesystem::path const& root, node_record const& r);
 [[nodiscard]] result<void> remove_node_unlocked(std::filesystem::path const& root, node_key const& k);
 
 } // namespace iscsi::db::detail

@@ -7,7 +7,6 @@
 #include "discovered_writer.hpp"
 
 #include <algorithm>
-#include <thread>
 #include <unordered_set>
 #include <unistd.h>
 
@@ -41,8 +40,7 @@ result<void> check_portal(std::string const& address)
     return {};
 }
 
-result<void> write_discovery_unlocked(fs::path const& root, discovery_record const& r,
-                                      write_batch* batch = nullptr)
+result<void> write_discovery_unlocked(fs::path const& root, discovery_record const& r)
 {
     if (auto c = check_portal(r.address); !c)
         return c;
@@ -51,10 +49,7 @@ result<void> write_discovery_unlocked(fs::path const& root, discovery_record con
         return m;
     remove_stale_temps(dir);
     auto const file = dir / paths::discovery_file_name(r.type);
-    auto const text = format_discovery(r, print_style::file);
-    if (batch)
-        return batch->add(file, text, paths::file_mode);
-    return replace_file(file, text, paths::file_mode);
+    return replace_file(file, format_discovery(r, print_style::file), paths::file_mode);
 }
 
 } // namespace

@@ -11,7 +11,6 @@
 #include <cerrno>
 #include <dirent.h>
 #include <fcntl.h>
-#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -190,46 +189,31 @@ result<node_record> store::read_node(node_key const& k) const
 
 namespace detail {
 
-result<record_dir> make_record_dirs(fs::path const& root, node_key const& k)
-{
-    // Parents top-down: one mkdir each, EEXIST being the usual answer.
-    auto const tdir = paths::target_dir(root, k.target);
-    bool fresh = ::mkdir(tdir.c_str(), paths::dir_mode) == 0;
-    if (!fresh && errno == ENOENT) { // no nodes/ yet
-        if (auto m = make_dirs(tdir, paths::dir_mode); !m)
-            return m.error();
-        fresh = true;
-    } else if (!fresh && errno != EEXIST) {
-        return last_error();
-    }
-    if (k.tpgt >= 0) {
-        fresh = ::mkdir(paths::portal_dir(root, k).c_str(), paths::dir_mode) == 0;
-        if (!fresh && errno != EEXIST)
-            return last_error();
-    }
-    return fresh ? record_dir::created : record_dir::existed;
-}
-
-result<void> write_node_file(fs::path const& root, node_record const& r, write_batch* batch,
-                             std::optional<record_dir> dirs)
+result<void> write_node_file(fs::path const& root, node_record const& r)
 {
     auto const k = key_of(r);
     if (auto c = paths::check_key(k); !c)
         return c;
     auto const file = paths::node_file(root, k);
-    if (!dirs) {
-        auto made = make_record_dirs(root, k);
-        if (!made)
-            return made.error();
-        dirs = *made;
+    // Parents top-down: one mkdir each, EEXIST being the usual answer.
+    auto const tdir = paths::target_dir(root, k.target);
+    bool fresh = ::mkdir(tdir.c_str(), paths::dir_mode) == 0;
+    if (!fresh && errno == ENOENT) { // no nodes/ yet
+        if (auto m = make_dirs(tdir, paths::dir_mode); !m)
+            return m;
+        fresh = true;
+    } else if (!fresh && errno != EEXIST) {
+        return last_error();
+    }
+    if (k.tpgt >= 0) {
+        fresh = ::mkdir(file.parent_path().c_str(), paths::dir_mode) == 0;
+        if (!fresh && errno != EEXIST)
+            return last_error();
     }
     // A directory made just now cannot hold a dead writer's temporaries.
-    if (*dirs == record_dir::existed)
+    if (!fresh)
         remove_stale_temps(file.parent_path());
-    std::string text = format_node(r, print_style::file);
-    if (batch)
-        return batch->add(file, text, paths::file_mode);
-    return replace_file(file, text, paths::file_mode);
+    return replace_file(file, format_node(r, print_style::file), paths::file_mode);
 }
 
 bool exists(fs::path const& p)
