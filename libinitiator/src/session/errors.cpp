@@ -26,6 +26,11 @@ public:
         case errc::task_aborted: return "the task was aborted";
         case errc::window_closed: return "the target closed the command window";
         case errc::invalid_request: return "invalid SCSI request: the write data does not match its transfer length";
+        case errc::nop_timeout: return "the target did not answer a NOP-Out ping in time";
+        case errc::connect_timeout: return "timed out connecting to the target";
+        case errc::replacement_timeout: return "the session was not re-established within replacement_timeout";
+        case errc::session_ended: return "the session has ended";
+        case errc::redirect_failed: return "the target's login redirects led nowhere usable";
         }
         return "unknown session error";
     }
@@ -36,7 +41,9 @@ public:
         case errc::rejected:
         case errc::logout_failed:
         case errc::task_aborted:
-        case errc::invalid_request: return recovery::report_to_user;
+        case errc::invalid_request:
+        case errc::replacement_timeout:
+        case errc::session_ended: return recovery::report_to_user;
         default: return recovery::drop_connection;
         }
     }

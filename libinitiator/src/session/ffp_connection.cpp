@@ -258,6 +258,21 @@ void ffp_connection::fail_all(std::error_code why)
     waiting_.clear();
 }
 
+std::vector<std::pair<itt, scsi_request>> ffp_connection::take_scsi_requests(std::error_code why)
+{
+    std::vector<std::pair<itt, scsi_request>> out;
+    for (auto it = tasks_.begin(); it != tasks_.end();) {
+        if (it->second.kind != task_kind::scsi) {
+            ++it;
+            continue;
+        }
+        out.emplace_back(itt{it->first}, std::move(it->second.req));
+        it = tasks_.erase(it);
+    }
+    fail_all(why);
+    return out;
+}
+
 void ffp_connection::fail(std::error_code ec, std::string detail)
 {
     if (error_) return;

@@ -75,6 +75,14 @@ asio::awaitable<std::error_code> pdu_stream::write(pdu::raw_pdu const& p)
     co_return std::error_code(ec);
 }
 
+asio::awaitable<std::error_code> pdu_stream::write(std::span<pdu::raw_pdu const> pdus)
+{
+    out_.clear();
+    for (auto const& p : pdus) pdu::serialize(p, digests_, out_);
+    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(out_), use_tuple);
+    co_return std::error_code(ec);
+}
+
 asio::awaitable<result<pdu::raw_pdu>> pdu_stream::read(diagnostics* diag)
 {
     for (;;) {

@@ -26,6 +26,11 @@ enum class errc : std::uint8_t {
     task_aborted,         ///< cancelled locally (e.g. shutdown)
     window_closed,        ///< MaxCmdSN < ExpCmdSN - 1 would stall us forever
     invalid_request,      ///< the caller's task is inconsistent (e.g. write data size != EDTL)
+    nop_timeout,          ///< no answer to a NOP-Out ping within noop_out_timeout
+    connect_timeout,      ///< no TCP connection within connect_timeout
+    replacement_timeout,  ///< the session stayed FAILED past replacement_timeout
+    session_ended,        ///< the session is logged out or could not be established
+    redirect_failed,      ///< too many login redirects, or an unusable redirect address
 };
 
 [[nodiscard]] error_category const& session_category() noexcept;

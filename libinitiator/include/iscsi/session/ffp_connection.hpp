@@ -22,6 +22,7 @@
 
 #include <deque>
 #include <map>
+#include <utility>
 #include <optional>
 #include <vector>
 
@@ -58,6 +59,10 @@ public:
     [[nodiscard]] diagnostics const& diag() const noexcept { return diag_; }
     /// Fails every outstanding task with `why` (connection lost, shutdown).
     void fail_all(std::error_code why);
+    /// For ERL 0 session recovery (§7.1.1): removes every SCSI task and
+    /// returns its request with the ITT it had, so the owner can retry it on
+    /// a new connection; other tasks complete with `why`.
+    std::vector<std::pair<itt, scsi_request>> take_scsi_requests(std::error_code why);
 
     [[nodiscard]] std::size_t outstanding() const noexcept { return tasks_.size(); }
     [[nodiscard]] statsn exp_stat_sn() const noexcept { return exp_stat_sn_; }

@@ -18,6 +18,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,8 @@ public:
     asio::awaitable<std::error_code> connect(std::string const& host, std::uint16_t port, duration timeout);
 
     asio::awaitable<std::error_code> write(pdu::raw_pdu const& p);
+    /// Several PDUs in one gathered write (fewer system calls under load).
+    asio::awaitable<std::error_code> write(std::span<pdu::raw_pdu const> pdus);
     /// Next complete PDU; framing errors come back as pdu::errc values.
     asio::awaitable<result<pdu::raw_pdu>> read(diagnostics* diag = nullptr);
 

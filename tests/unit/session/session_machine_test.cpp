@@ -1,0 +1,434 @@
+#include "iscsi/session/session_machine.hpp"
+
+#include "iscsi/pdu/login.hpp"
+#include "iscsi/pdu/logout.hpp"
+#include "iscsi/pdu/nop.hpp"
+#include "iscsi/pdu/scsi_cmd.hpp"
+#include "iscsi/session/errors.hpp"
+#include "iscsi/transport/errors.hpp"
+
+#include "support/pdu_builders.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+// Transcripts of a whole ERL 0 session (RFC 7143 §6.3.5, §7.1.1, §8.3): the
+// driver's part is played by hand with a manual clock, the target's with
+// pdu_builders. Every timer is checked at its edge: just before, nothing;
+// at the deadline, the action.
+namespace iscsi::session::test {
+namespace {
+
+using namespace iscsi::test;
+using namespace std::chrono_literals;
+
+constexpr auto security = pdu::stage::security_negotiation;
+constexpr auto operational = pdu::stage::login_operational_negotiation;
+constexpr auto full_feature = pdu::stage::full_feature_phase;
+constexpr isid our_isid = isid::from_u48(0x80123456'0007);
+time_point const t0 = time_point{} + 1h;
+
+class counting_random final : public auth::random_source {
+public:
+    void fill(std::span<std::byte> out) override
+    {
+        for (auto& b : out) b = static_cast<std::byte>(next_++ & 0xffU);
+    }
+
+private:
+    unsigned next_ = 1;
+};
+
+session_config config()
+{
+    session_config c;
+    c.portal = {"192.0.2.10", 3260, std::nullopt};
+    c.login.initiator_name = "iqn.2024-01.org.example:initiator";
+    c.login.target_name = "iqn.2024-01.org.example:target";
+    c.login.isid_ = our_isid;
+    c.connect_timeout = 3s;
+    c.noop_out_interval = 5s;
+    c.noop_out_timeout = 2s;
+    c.replacement_timeout = 30s;
+    c.reconnect_interval = 500ms;
+    c.logout_timeout = 4s;
+    return c;
+}
+
+/// What the target answers to our operational offer; Time2Wait 2 s.
+text::key_values target_answers()
+{
+    return {{"HeaderDigest", "None"},       {"DataDigest", "None"},       {"MaxConnections", "1"},
+            {"InitialR2T", "Yes"},          {"ImmediateData", "Yes"},     {"MaxRecvDataSegmentLength", "8192"},
+            {"MaxBurstLength", "262144"},   {"FirstBurstLength", "65536"}, {"DefaultTime2Wait", "2"},
+            {"DefaultTime2Retain", "0"},    {"MaxOutstandingR2T", "1"},   {"DataPDUInOrder", "Yes"},
+            {"DataSequenceInOrder", "Yes"}, {"ErrorRecoveryLevel", "0"}};
+}
+
+scsi_request tur() { return {lun::from_index(1), scsi::test_unit_ready(), {}}; }
+
+class SessionMachine : public ::testing::Test {
+protected:
+    SessionMachine() : m_(config(), rng_) {}
+
+    session_action next()
+    {
+        auto a = m_.poll_action();
+        if (!a) {
+            ADD_FAILURE() << "no action; ended=" << m_.ended() << " " << m_.error().message();
+            return disconnect{};
+        }
+        return std::move(*a);
+    }
+    pdu::raw_pdu sent_raw()
+    {
+        auto a = next();
+        if (auto* p = std::get_if<pdu::raw_pdu>(&a)) return std::move(*p);
+        ADD_FAILURE() << "expected a PDU, got action #" << a.index();
+        return {};
+    }
+    template <class Pdu>
+    Pdu sent()
+    {
+        return expect_pdu<Pdu>(sent_raw());
+    }
+    void expect_connect()
+    {
+        auto a = next();
+        ASSERT_TRUE(std::holds_alternative<connect_to>(a)) << "action #" << a.index();
+        EXPECT_EQ(std::get<connect_to>(a).portal.address, "192.0.2.10");
+    }
+    void expect_disconnect()
+    {
+        auto a = next();
+        EXPECT_TRUE(std::holds_alternative<disconnect>(a)) << "action #" << a.index();
+    }
+    bool idle() { return !m_.poll_action().has_value(); }
+
+    template <class Builder>
+    void feed(Builder const& b)
+    {
+        m_.on_pdu(b.build(), now_);
+    }
+
+    /// Connects and plays a two-round-trip login; the target answers with
+    /// `tsih` and the window starting at `cmd_sn`. Returns the leading request.
+    pdu::login_request log_in(std::uint16_t tsih_value, std::uint32_t cmd_sn = 1, std::uint32_t stat_sn = 100)
+    {
+        m_.on_connected(now_);
+        auto leading = sent<pdu::login_request>();
+        feed(login_response()
+                 .isid(our_isid)
+                 .stage(security, operational)
+                 .transit()
+                 .stat_sn(stat_sn)
+                 .keys({{"AuthMethod", "None"}, {"TargetPortalGroupTag", "1"}}));
+        (void)sent<pdu::login_request>();
+        feed(login_response()
+                 .isid(our_isid)
+                 .stage(operational, full_feature)
+                 .transit()
+                 .stat_sn(stat_sn + 1)
+                 .tsih(tsih_value)
+                 .window(cmd_sn, cmd_sn + 31)
+                 .keys(target_answers()));
+        auto a = next();
+        EXPECT_TRUE(std::holds_alternative<configure_stream>(a)) << "digests apply from the next PDU";
+        return leading;
+    }
+
+    void start_and_log_in()
+    {
+        m_.start(now_);
+        expect_connect();
+        log_in(7);
+        ASSERT_EQ(m_.state(), session_state::logged_in);
+        auto n = m_.poll_notice();
+        ASSERT_TRUE(n);
+        EXPECT_EQ(n->what, session_notice::kind::logged_in);
+    }
+
+    std::optional<session_notice::kind> notice()
+    {
+        auto n = m_.poll_notice();
+        return n ? std::optional{n->what} : std::nullopt;
+    }
+
+    counting_random rng_;
+    session_machine m_;
+    time_point now_ = t0;
+};
+
+TEST_F(SessionMachine, LeadingLoginThenCommandCompletes)
+{
+    m_.start(now_);
+    expect_connect();
+    EXPECT_EQ(m_.connection(), conn_state::xpt_wait);
+    auto leading = log_in(7);
+    EXPECT_EQ(leading.isid_, our_isid);
+    EXPECT_EQ(leading.tsih_, tsih{0}) << "§11.12.6: a new session";
+    EXPECT_EQ(m_.state(), session_state::logged_in);
+    EXPECT_EQ(m_.session_handle(), tsih{7});
+
+    request_id const id = m_.submit(tur(), now_);
+    auto cmd = sent<pdu::scsi_command>();
+    EXPECT_EQ(cmd.cmd_sn, cmdsn{1});
+    feed(scsi_response().itt(cmd.itt_.value()).stat_sn(102).window(2, 33));
+    auto done = m_.poll_completion();
+    ASSERT_TRUE(done);
+    EXPECT_EQ(done->id, id);
+    EXPECT_FALSE(done->error);
+    EXPECT_EQ(done->outcome.status, 0);
+    EXPECT_EQ(m_.outstanding(), 0U);
+}
+
+TEST_F(SessionMachine, CommandsSubmittedBeforeLoginWaitForIt)
+{
+    m_.start(now_);
+    expect_connect();
+    request_id const id = m_.submit(tur(), now_);
+    EXPECT_TRUE(idle()) << "nothing goes out before the full feature phase";
+    log_in(7);
+    auto cmd = sent<pdu::scsi_command>();
+    feed(scsi_response().itt(cmd.itt_.value()).stat_sn(102).window(2, 33));
+    auto done = m_.poll_completion();
+    ASSERT_TRUE(done);
+    EXPECT_EQ(done->id, id);
+}
+
+TEST_F(SessionMachine, ConnectTimeoutOfLeadingLoginEndsTheSession)
+{
+    m_.start(now_);
+    expect_connect();
+    request_id const id = m_.submit(tur(), now_);
+    EXPECT_EQ(m_.poll_timeout(), now_ + 3s);
+    m_.on_timeout(now_ + 3s - 1ms);
+    EXPECT_FALSE(m_.ended());
+    m_.on_timeout(now_ + 3s);
+    expect_disconnect();
+    EXPECT_TRUE(m_.ended());
+    EXPECT_EQ(m_.error(), make_error_code(errc::connect_timeout));
+    auto done = m_.poll_completion();
+    ASSERT_TRUE(done);
+    EXPECT_EQ(done->id, id);
+    EXPECT_TRUE(done->error);
+}
+
+TEST_F(SessionMachine, LoginRefusedEndsTheSessionWithTheTargetsReason)
+{
+    m_.start(now_);
+    expect_connect();
+    m_.on_connected(now_);
+    (void)sent<pdu::login_request>();
+    feed(login_response().isid(our_isid).stage(security, security).status(2, 1)); // authentication failure
+    expect_disconnect();
+    EXPECT_TRUE(m_.ended());
+    EXPECT_TRUE(m_.error());
+    EXPECT_EQ(m_.state(), session_state::free);
+}
+
+TEST_F(SessionMachine, IdleConnectionIsPingedAndAnAnswerKeepsItUp)
+{
+    start_and_log_in();
+    EXPECT_EQ(m_.poll_timeout(), now_ + 5s) << "noop_out_interval after the last PDU heard";
+    m_.on_timeout(now_ + 5s);
+    now_ += 5s;
+    auto ping = sent<pdu::nop_out>();
+    EXPECT_NE(ping.itt_, reserved_itt) << "§11.18: a ping that wants an answer";
+    EXPECT_TRUE(ping.immediate);
+    EXPECT_EQ(m_.poll_timeout(), now_ + 2s) << "noop_out_timeout";
+    now_ += 1s;
+    feed(nop_in().itt(ping.itt_.value()).ttt(0xffffffff).stat_sn(102).window(1, 32));
+    EXPECT_EQ(m_.poll_timeout(), now_ + 5s) << "answered: the next ping is an interval away";
+    EXPECT_EQ(m_.state(), session_state::logged_in);
+}
+
+TEST_F(SessionMachine, UnansweredPingFailsTheConnectionAndRecoveryReinstatesTheSession)
+{
+    start_and_log_in();
+    // A command in flight when the connection dies is retried afterwards.
+    request_id const id = m_.submit(tur(), now_);
+    auto first_try = sent<pdu::scsi_command>();
+    m_.on_timeout(now_ + 5s);
+    now_ += 5s;
+    (void)sent<pdu::nop_out>();
+    m_.on_timeout(now_ + 2s - 1ms);
+    EXPECT_EQ(m_.state(), session_state::logged_in) << "not before noop_out_timeout";
+    now_ += 2s;
+    m_.on_timeout(now_);
+    expect_disconnect();
+    EXPECT_EQ(m_.state(), session_state::failed);
+    EXPECT_EQ(notice(), session_notice::kind::connection_failed);
+    EXPECT_EQ(m_.outstanding(), 1U) << "the command waits for the new connection";
+    EXPECT_FALSE(m_.poll_completion());
+
+    // §13.15: DefaultTime2Wait (2 s) before reconnecting.
+    EXPECT_EQ(m_.poll_timeout(), now_ + 2s);
+    m_.on_timeout(now_ + 2s - 1ms);
+    EXPECT_TRUE(idle());
+    now_ += 2s;
+    m_.on_timeout(now_);
+    expect_connect();
+    auto leading = log_in(9, 1, 300);
+    EXPECT_EQ(leading.isid_, our_isid) << "§6.3.5: reinstatement keeps the ISID";
+    EXPECT_EQ(leading.tsih_, tsih{0}) << "§6.3.5: the leading login of the reinstated session";
+    EXPECT_EQ(notice(), session_notice::kind::reinstated);
+    EXPECT_EQ(m_.state(), session_state::logged_in);
+    EXPECT_EQ(m_.session_handle(), tsih{9});
+
+    auto retry = sent<pdu::scsi_command>();
+    EXPECT_EQ(first_try.cmd_sn, cmdsn{1});
+    EXPECT_EQ(retry.cmd_sn, cmdsn{1}) << "numbered afresh in the new session";
+    EXPECT_EQ(retry.cdb, first_try.cdb);
+    feed(scsi_response().itt(retry.itt_.value()).stat_sn(302).window(2, 33));
+    auto done = m_.poll_completion();
+    ASSERT_TRUE(done);
+    EXPECT_EQ(done->id, id);
+    EXPECT_FALSE(done->error);
+}
+
+TEST_F(SessionMachine, RetriedCommandsKeepTheirOrderAheadOfNewOnes)
+{
+    start_and_log_in();
+    request_id const a = m_.submit(tur(), now_);
+    request_id const b = m_.submit(tur(), now_);
+    (void)sent<pdu::scsi_command>();
+    (void)sent<pdu::scsi_command>();
+    m_.on_transport_error(transport::errc::connection_closed, now_);
+    expect_disconnect();
+    request_id const c = m_.submit(tur(), now_);
+    now_ += 2s;
+    m_.on_timeout(now_);
+    expect_connect();
+    log_in(8);
+    std::vector<itt> tags;
+    for (int i = 0; i < 3; ++i) tags.push_back(sent<pdu::scsi_command>().itt_);
+    for (auto t : tags) feed(scsi_response().itt(t.value()).stat_sn(102).window(4, 33));
+    std::vector<request_id> order;
+    while (auto d = m_.poll_completion()) order.push_back(d->id);
+    EXPECT_EQ(order, (std::vector<request_id>{a, b, c}));
+}
+
+TEST_F(SessionMachine, ReplacementTimeoutFailsWaitingCommandsAndLaterOnesAtOnce)
+{
+    start_and_log_in();
+    request_id const id = m_.submit(tur(), now_);
+    (void)sent<pdu::scsi_command>();
+    time_point const failed_at = now_;
+    m_.on_transport_error(transport::errc::connection_closed, now_);
+    expect_disconnect();
+    // The target stays away: every reconnection is refused.
+    now_ += 2s;
+    m_.on_timeout(now_);
+    expect_connect();
+    m_.on_transport_error(std::make_error_code(std::errc::connection_refused), now_);
+    expect_disconnect();
+    EXPECT_EQ(m_.poll_timeout(), now_ + 500ms) << "then every reconnect_interval";
+    while (now_ + 500ms < failed_at + 30s) {
+        now_ += 500ms;
+        m_.on_timeout(now_);
+        expect_connect();
+        m_.on_transport_error(std::make_error_code(std::errc::connection_refused), now_);
+        expect_disconnect();
+    }
+    EXPECT_FALSE(m_.poll_completion()) << "not before replacement_timeout";
+    now_ = failed_at + 30s;
+    m_.on_timeout(now_);
+    auto done = m_.poll_completion();
+    ASSERT_TRUE(done);
+    EXPECT_EQ(done->id, id);
+    EXPECT_EQ(done->error, make_error_code(errc::replacement_timeout));
+
+    request_id const late = m_.submit(tur(), now_);
+    auto late_done = m_.poll_completion();
+    ASSERT_TRUE(late_done) << "a FAILED session past replacement_timeout fails I/O at once";
+    EXPECT_EQ(late_done->id, late);
+    EXPECT_EQ(late_done->error, make_error_code(errc::replacement_timeout));
+    EXPECT_FALSE(m_.ended()) << "recovery goes on until logout";
+
+    // The attempt due at the same instant finds the target back: the
+    // session works again.
+    expect_connect();
+    log_in(11);
+    request_id const after = m_.submit(tur(), now_);
+    auto cmd = sent<pdu::scsi_command>();
+    feed(scsi_response().itt(cmd.itt_.value()).stat_sn(102).window(2, 33));
+    auto ok = m_.poll_completion();
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok->id, after);
+    EXPECT_FALSE(ok->error);
+}
+
+TEST_F(SessionMachine, LogoutWaitsForCommandsInFlight)
+{
+    start_and_log_in();
+    (void)m_.submit(tur(), now_);
+    auto cmd = sent<pdu::scsi_command>();
+    m_.logout(now_);
+    EXPECT_TRUE(idle()) << "§11.14: a session logout would abort the command";
+    feed(scsi_response().itt(cmd.itt_.value()).stat_sn(102).window(2, 33));
+    auto logout = sent<pdu::logout_request>();
+    EXPECT_EQ(logout.reason, pdu::logout_reason::close_session);
+    EXPECT_EQ(m_.connection(), conn_state::in_logout);
+    request_id const late = m_.submit(tur(), now_);
+    feed(logout_response().itt(logout.itt_.value()).stat_sn(103).window(2, 33));
+    expect_disconnect();
+    EXPECT_TRUE(m_.ended());
+    EXPECT_FALSE(m_.error());
+    std::vector<std::error_code> errors;
+    while (auto d = m_.poll_completion()) {
+        if (d->id == late) errors.push_back(d->error);
+    }
+    EXPECT_EQ(errors, (std::vector<std::error_code>{make_error_code(errc::session_ended)}));
+}
+
+TEST_F(SessionMachine, LogoutWithoutAnswerEndsAtTheLogoutTimeout)
+{
+    start_and_log_in();
+    m_.logout(now_);
+    (void)sent<pdu::logout_request>();
+    EXPECT_EQ(m_.poll_timeout(), now_ + 4s);
+    m_.on_timeout(now_ + 4s);
+    expect_disconnect();
+    EXPECT_TRUE(m_.ended());
+    EXPECT_TRUE(m_.error());
+}
+
+TEST_F(SessionMachine, TargetRequestedLogoutRecoversTheSession)
+{
+    start_and_log_in();
+    feed(async_message().event(pdu::async_event::logout_requested).parameters(0, 0, 5).stat_sn(102).window(1, 32));
+    expect_disconnect();
+    EXPECT_EQ(notice(), session_notice::kind::async_event);
+    EXPECT_EQ(notice(), session_notice::kind::connection_failed);
+    EXPECT_EQ(m_.state(), session_state::failed);
+    now_ += 2s;
+    m_.on_timeout(now_);
+    expect_connect();
+}
+
+TEST_F(SessionMachine, LoginFailuresDuringRecoveryAreRetried)
+{
+    start_and_log_in();
+    m_.on_transport_error(transport::errc::connection_closed, now_);
+    expect_disconnect();
+    now_ += 2s;
+    m_.on_timeout(now_);
+    expect_connect();
+    m_.on_connected(now_);
+    (void)sent<pdu::login_request>();
+    // A restarted target that does not know the target name yet (§11.13.5 0x0203).
+    feed(login_response().isid(our_isid).stage(security, security).status(2, 3));
+    expect_disconnect();
+    EXPECT_FALSE(m_.ended());
+    EXPECT_EQ(notice(), session_notice::kind::connection_failed);
+    EXPECT_EQ(notice(), session_notice::kind::login_failed);
+    now_ += 500ms;
+    m_.on_timeout(now_);
+    expect_connect();
+}
+
+} // namespace
+} // namespace iscsi::session::test
