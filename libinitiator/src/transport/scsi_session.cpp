@@ -194,7 +194,7 @@ asio::awaitable<void> scsi_session::run_writer(std::shared_ptr<link> l)
     for (;;) {
         while (l->out.empty() && !l->closed) {
             l->wake.expires_at(time_point::max());
-            auto [ignored] = co_await l->wake.async_wait(asio::as_tuple(asio::use_awaitable));
+            (void)co_await l->wake.async_wait(asio::as_tuple(asio::use_awaitable));
         }
         if (l->closed) co_return;
         batch.clear();
@@ -215,7 +215,7 @@ asio::awaitable<void> scsi_session::run_timer()
     while (!machine_.ended()) {
         armed_ = machine_.poll_timeout();
         timer_.expires_at(armed_.value_or(time_point::max()));
-        auto [ignored] = co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+        (void)co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
         auto const now = clock::now();
         if (auto t = machine_.poll_timeout(); t && now >= *t) {
             machine_.on_timeout(now);
