@@ -101,6 +101,12 @@ public:
     /// Deletes every target (--force), then the system; waits for tgtd to
     /// exit; SIGKILL by PID only if it does not. Idempotent.
     ::testing::AssertionResult stop();
+    /// SIGKILL by PID, reaped: a crash (connections reset, no logout). The
+    /// targets are remembered for restart().
+    ::testing::AssertionResult kill();
+    /// After kill(): tgtd again on the same portal with the same targets and
+    /// backing files (data written survives), as after a target reboot.
+    ::testing::AssertionResult restart();
 
     /// Runs `tgtadm -C N --lld iscsi ARGS...` against this tgtd.
     run_result tgtadm(std::vector<std::string> const& args) const;
@@ -118,7 +124,8 @@ private:
     ::testing::AssertionResult try_start(int control_port, std::uint16_t port, bool& retry);
     ::testing::AssertionResult ensure_account(chap_secret const& s);
     ::testing::AssertionResult bind_chap(std::optional<int> tid, chap_config const& c);
-    ::testing::AssertionResult add_luns(int tid, target_config const& t);
+    ::testing::AssertionResult add_luns(int tid, target_config const& t, bool keep_files);
+    ::testing::AssertionResult create_target(target_config const& t, bool keep_files);
 
     temp_dir dir_;  // destroyed last: the daemon is gone by then
     std::string address_;
@@ -126,6 +133,7 @@ private:
     int control_port_ = -1;
     child_process daemon_;
     std::map<std::string, int> tids_;
+    std::vector<target_config> targets_;  // in tid order, for restart()
     std::map<std::string, std::string> accounts_;  // user -> secret
     int next_tid_ = 1;
 };

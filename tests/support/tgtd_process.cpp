@@ -50,6 +50,7 @@ tgtd_process::~tgtd_process() {
 }
 
 AssertionResult tgtd_process::start() {
+    targets_.clear();
     return detail::start_with_retries("tgtd", dir(), daemon_, [this](bool& retry) {
         auto port = detail::pick_free_port(address_);
         if (!port) {
@@ -129,12 +130,49 @@ AssertionResult tgtd_process::stop() {
     }
     daemon_ = child_process{};
     tids_.clear();
+    targets_.clear();
     accounts_.clear();
     next_tid_ = 1;
     if (problems.empty()) {
         return AssertionSuccess();
     }
     return AssertionFailure() << problems;
+}
+
+AssertionResult tgtd_process::kill() {
+    if (!daemon_.running()) {
+        return AssertionFailure() << "kill(): tgtd is not running";
+    }
+    daemon_.kill_and_reap();
+    daemon_ = child_process{};
+    tids_.clear();
+    accounts_.clear();
+    next_tid_ = 1;
+    return AssertionSuccess();
+}
+
+AssertionResult tgtd_process::restart() {
+    if (daemon_.started() || port_ == 0) {
+        return AssertionFailure() << "restart(): tgtd must have been started and then killed";
+    }
+    bool retry = false;
+    for (int attempt = 0; attempt < 3; ++attempt) {  // only the control port can be taken
+        auto r = try_start(next_control_port(), port_, retry);
+        if (r) {
+            break;
+        }
+        if (!retry || attempt == 2) {
+            return r;
+        }
+    }
+    auto const targets = targets_;
+    targets_.clear();
+    for (auto const& t : targets) {
+        if (auto r = create_target(t, true); !r) {
+            return r;
+        }
+    }
+    return AssertionSuccess();
 }
 
 run_result tgtd_process::tgtadm(std::vector<std::string> const& args) const {
@@ -168,13 +206,18 @@ AssertionResult tgtd_process::add_target(target_config const& t) {
     if (tids_.contains(t.iqn)) {
         return AssertionFailure() << "add_target: " << t.iqn << " already exists";
     }
+    return create_target(t, false);
+}
+
+AssertionResult tgtd_process::create_target(target_config const& t, bool keep_files) {
     int const tid = next_tid_++;
     auto const tid_text = std::to_string(tid);
     if (auto r = tgtadm_ok({"--op", "new", "--mode", "target", "--tid", tid_text, "-T", t.iqn}); !r) {
         return r;
     }
     tids_[t.iqn] = tid;  // from here on stop() deletes it
-    if (auto r = add_luns(tid, t); !r) {
+    targets_.push_back(t);
+    if (auto r = add_luns(tid, t, keep_files); !r) {
         return r;
     }
     if (t.chap) {
@@ -185,7 +228,7 @@ AssertionResult tgtd_process::add_target(target_config const& t) {
     return tgtadm_ok({"--op", "bind", "--mode", "target", "--tid", tid_text, "-I", "ALL"});
 }
 
-AssertionResult tgtd_process::add_luns(int tid, target_config const& t) {
+AssertionResult tgtd_process::add_luns(int tid, target_config const& t, bool keep_files) {
     if (t.luns == 0) {
         return AssertionFailure() << "add_target(" << t.iqn << "): a target needs at least one LUN";
     }
@@ -197,8 +240,11 @@ AssertionResult tgtd_process::add_luns(int tid, target_config const& t) {
             args.insert(args.end(), {"-E", "null", "-b", "/dev/null"});
         } else {
             auto file = dir() / ("tgt-tid" + tid_text + "-lun" + std::to_string(lun) + ".img");
-            if (auto r = detail::create_sparse_file(file, t.size_mib); !r) {
-                return r;
+            bool const reuse = keep_files && std::filesystem::exists(file);  // restart(): keep the data
+            if (!reuse) {
+                if (auto r = detail::create_sparse_file(file, t.size_mib); !r) {
+                    return r;
+                }
             }
             args.insert(args.end(), {"-b", file.string()});
         }

@@ -246,7 +246,9 @@ void ffp_connection::complete(itt tag, std::error_code ec)
         t.out.data.resize(std::min<std::size_t>(t.out.data.size(), t.received));
         return outcome_t{std::in_place_type<scsi_outcome>, std::move(t.out)};
     };
-    completions_.push_back(completion{tag, ec, make()});
+    std::optional<scsi_request> req;
+    if (t.kind == task_kind::scsi) req = std::move(t.req);
+    completions_.push_back(completion{tag, ec, make(), std::move(req)});
     tasks_.erase(it);
 }
 

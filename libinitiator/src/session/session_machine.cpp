@@ -3,6 +3,7 @@
 // deadlines; the driver only reports `now`.
 #include "iscsi/session/session_machine.hpp"
 
+#include "iscsi/scsi/sense.hpp"
 #include "iscsi/session/errors.hpp"
 
 #include <algorithm>
@@ -137,7 +138,7 @@ void session_machine::enter_full_feature(time_point now)
 void session_machine::issue(pending p)
 {
     itt const tag = ffp_->submit(std::move(p.req));
-    in_flight_.emplace(tag.value(), p.id);
+    in_flight_.emplace(tag.value(), in_flight{p.id, p.unit_attentions});
 }
 
 request_id session_machine::submit(scsi_request req, time_point now)
@@ -189,10 +190,11 @@ void session_machine::drain_connection(time_point now)
         }
         auto it = in_flight_.find(c->tag.value());
         if (it == in_flight_.end()) continue;
-        request_id const id = it->second;
+        in_flight const f = it->second;
         in_flight_.erase(it);
         auto* out = std::get_if<scsi_outcome>(&c->outcome);
-        done_.push_back(request_done{id, c->error, out ? std::move(*out) : scsi_outcome{}});
+        if (out && !c->error && retry_unit_attention(f, *out, c->request)) continue;
+        done_.push_back(request_done{f.id, c->error, out ? std::move(*out) : scsi_outcome{}});
     }
     while (auto e = ffp_->poll_event()) {
         // §11.9.1 event 1: the target wants this connection logged out. At
@@ -223,7 +225,7 @@ void session_machine::connection_failed(std::error_code ec, std::string detail, 
         for (auto& [tag, req] : ffp_->take_scsi_requests(errc::connection_closed)) {
             auto it = in_flight_.find(tag.value());
             if (it == in_flight_.end()) continue;
-            retry.push_back(pending{it->second, std::move(req)});
+            retry.push_back(pending{it->second.id, std::move(req), it->second.unit_attentions});
         }
         ffp_.reset();
     }
@@ -335,6 +337,23 @@ void session_machine::maybe_send_logout(time_point now)
     while (auto p = ffp_->poll_transmit()) actions_.push_back(std::move(*p));
 }
 
+/// A command that met a UNIT ATTENTION was not run (SAM-5 §5.14): the UA
+/// reports an event (reset, power on, changed parameters) and is cleared by
+/// this very report. Like Linux's SCSI midlayer for fixed disks, issue the
+/// command again, a bounded number of times, and tell the owner what happened.
+bool session_machine::retry_unit_attention(in_flight f, scsi_outcome const& out, std::optional<scsi_request>& req)
+{
+    if (!req || out.response != pdu::service_response::command_completed ||
+        out.status != static_cast<std::uint8_t>(scsi::status::check_condition))
+        return false;
+    auto s = scsi::parse_sense(out.sense);
+    if (!s || s->key != scsi::sense_key::unit_attention) return false;
+    note(session_notice::kind::unit_attention, {}, scsi::describe(*s));
+    if (f.unit_attentions >= cfg_.unit_attention_retries || closing_) return false;
+    issue(pending{f.id, std::move(*req), f.unit_attentions + 1});
+    return true;
+}
+
 void session_machine::fail_queued(std::error_code ec)
 {
     for (auto& p : queue_) done_.push_back(request_done{p.id, ec, {}});
@@ -344,7 +363,7 @@ void session_machine::fail_queued(std::error_code ec)
 void session_machine::end(std::error_code ec, std::string detail)
 {
     fail_queued(ec ? ec : make_error_code(errc::session_ended));
-    for (auto const& [tag, id] : in_flight_) done_.push_back(request_done{id, errc::session_ended, {}});
+    for (auto const& [tag, f] : in_flight_) done_.push_back(request_done{f.id, errc::session_ended, {}});
     in_flight_.clear();
     ffp_.reset();
     state_ = session_state::free;

@@ -430,5 +430,58 @@ TEST_F(SessionMachine, LoginFailuresDuringRecoveryAreRetried)
     expect_connect();
 }
 
+
+/// Fixed-format sense data: UNIT ATTENTION, POWER ON, RESET, OR BUS DEVICE RESET OCCURRED (29/00).
+std::vector<std::byte> power_on_sense()
+{
+    std::vector<std::byte> s(18);
+    s[0] = std::byte{0x70};
+    s[2] = std::byte{0x06};
+    s[7] = std::byte{10};
+    s[12] = std::byte{0x29};
+    return s;
+}
+
+TEST_F(SessionMachine, CommandMetByUnitAttentionIsIssuedAgain)
+{
+    start_and_log_in();
+    request_id const id = m_.submit(tur(), now_);
+    auto first = sent<pdu::scsi_command>();
+    feed(scsi_response().itt(first.itt_.value()).status(0x02).sense(power_on_sense()).stat_sn(102).window(2, 33));
+    EXPECT_FALSE(m_.poll_completion()) << "SAM-5 §5.14: the LU did not run it; the caller need not see the UA";
+    auto n = m_.poll_notice();
+    ASSERT_TRUE(n);
+    EXPECT_EQ(n->what, session_notice::kind::unit_attention);
+    EXPECT_NE(n->detail.find("29/00"), std::string::npos) << n->detail;
+
+    auto again = sent<pdu::scsi_command>();
+    EXPECT_EQ(again.cmd_sn, cmdsn{2}) << "a new command: next CmdSN";
+    EXPECT_NE(again.itt_, first.itt_);
+    feed(scsi_response().itt(again.itt_.value()).stat_sn(103).window(3, 34));
+    auto done = m_.poll_completion();
+    ASSERT_TRUE(done);
+    EXPECT_EQ(done->id, id);
+    EXPECT_EQ(done->outcome.status, 0);
+}
+
+TEST_F(SessionMachine, UnitAttentionsBeyondTheRetryLimitReachTheCaller)
+{
+    start_and_log_in();
+    request_id const id = m_.submit(tur(), now_);
+    std::uint32_t stat_sn = 102;
+    for (unsigned i = 0; i <= config().unit_attention_retries; ++i) {
+        auto cmd = sent<pdu::scsi_command>();
+        EXPECT_FALSE(m_.poll_completion()) << "attempt " << i;
+        feed(scsi_response().itt(cmd.itt_.value()).status(0x02).sense(power_on_sense()).stat_sn(stat_sn).window(stat_sn, stat_sn + 31));
+        ++stat_sn;
+    }
+    auto done = m_.poll_completion();
+    ASSERT_TRUE(done);
+    EXPECT_EQ(done->id, id);
+    EXPECT_EQ(done->outcome.status, 0x02);
+    EXPECT_EQ(done->outcome.sense, power_on_sense());
+    EXPECT_TRUE(idle());
+}
+
 } // namespace
 } // namespace iscsi::session::test

@@ -56,6 +56,11 @@ struct session_config {
     duration reconnect_interval = 1s;
     duration logout_timeout = 15s;
     unsigned max_redirects = 8;
+    /// How often one command is issued again after CHECK CONDITION with
+    /// UNIT ATTENTION (the LU did not run it: it was reset, powered on, its
+    /// parameters or LUN inventory changed; SAM-5 §5.14). 0: hand every UA
+    /// to the caller, as a removable-medium driver would want.
+    unsigned unit_attention_retries = 5;
 };
 
 /// Session states of the initiator (§8.3): Q1 FREE, Q3 LOGGED_IN, Q4 FAILED.
@@ -95,6 +100,7 @@ struct session_notice {
         reinstated,         ///< recovery done: a new connection carries the session
         replacement_timeout,///< queued commands were failed
         async_event,        ///< an Async Message the machine handled
+        unit_attention,     ///< a command met a UNIT ATTENTION (detail: the sense) and was retried
         ended,              ///< logged out, or the session could not be established
     };
     kind what;
@@ -148,6 +154,11 @@ private:
     struct pending {
         request_id id;
         scsi_request req;
+        unsigned unit_attentions = 0;
+    };
+    struct in_flight {
+        request_id id;
+        unsigned unit_attentions = 0;
     };
 
     void connect(time_point now);
@@ -158,6 +169,7 @@ private:
     void connection_failed(std::error_code ec, std::string detail, time_point now);
     void drain_connection(time_point now);
     void issue(pending p);
+    bool retry_unit_attention(in_flight f, scsi_outcome const& out, std::optional<scsi_request>& req);
     void maybe_send_logout(time_point now);
     void end(std::error_code ec, std::string detail);
     void fail_queued(std::error_code ec);
@@ -181,7 +193,7 @@ private:
 
     std::optional<login::login_machine> login_;
     std::optional<ffp_connection> ffp_;
-    std::map<std::uint32_t, request_id> in_flight_; ///< ITT -> request
+    std::map<std::uint32_t, in_flight> in_flight_; ///< ITT -> request
     std::optional<itt> ping_;
     std::optional<itt> logout_tag_;
 

@@ -54,6 +54,9 @@ struct completion {
     itt tag{};
     std::error_code error{};
     std::variant<scsi_outcome, text_outcome, logout_outcome, nop_outcome> outcome;
+    /// SCSI tasks: the request, handed back so that the owner can issue it
+    /// again (after a UNIT ATTENTION) without having kept a copy.
+    std::optional<scsi_request> request{};
 };
 
 /// Async Message events (§11.9) surfaced to the owner of the connection.
