@@ -193,6 +193,18 @@ public:
 
 inline scsi_response_builder scsi_response() { return {}; }
 
+/// Task Management Function Response (§11.6).
+class tmf_response_builder : public pdu_builder<tmf_response_builder, pdu::task_mgmt_response> {
+public:
+    tmf_response_builder& response(pdu::tmf_response r)
+    {
+        p_.response = r;
+        return *this;
+    }
+};
+
+inline tmf_response_builder tmf_response() { return {}; }
+
 class data_in_builder : public pdu_builder<data_in_builder, pdu::data_in> {
 public:
     data_in_builder& data_sn(std::uint32_t v)

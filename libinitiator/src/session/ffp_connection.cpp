@@ -54,7 +54,8 @@ void ffp_connection::flush_window()
         if (it == tasks_.end() || !it->second.command) continue;
         pdu::raw_pdu cmd = std::move(*it->second.command);
         it->second.command.reset();
-        store_be32(std::span{cmd.bhs}.subspan(24), window_.take().value());
+        it->second.cmd_sn = window_.take();
+        store_be32(std::span{cmd.bhs}.subspan(24), it->second.cmd_sn.value());
         store_be32(std::span{cmd.bhs}.subspan(28), exp_stat_sn_.value());
         outbound_.push_back(std::move(cmd));
         task& t = it->second;
@@ -203,6 +204,46 @@ itt ffp_connection::submit_nop(std::vector<std::byte> ping_data)
     return tag;
 }
 
+itt ffp_connection::submit_tmf(pdu::tmf_function function, lun l, std::optional<itt> referenced)
+{
+    task t;
+    t.kind = task_kind::tmf;
+    t.tmf.function = function;
+    t.tmf.lun_ = l;
+    bool const abort = function == pdu::tmf_function::abort_task;
+    auto victim = referenced ? tasks_.find(referenced->value()) : tasks_.end();
+    if (abort && (victim == tasks_.end() || victim->second.kind != task_kind::scsi)) {
+        // Already completed (its response may have crossed our request).
+        t.tmf_out.response = pdu::tmf_response::task_does_not_exist;
+        itt const tag = add_task(std::move(t));
+        complete(tag);
+        return tag;
+    }
+    if (abort && victim->second.command) {
+        // Still held by the window: the target never saw it (§4.2.2.1).
+        itt const ref = *referenced;
+        std::erase(waiting_, ref);
+        complete(ref, errc::task_aborted);
+        itt const tag = add_task(std::move(t));
+        complete(tag);
+        return tag;
+    }
+    if (abort) {
+        t.tmf.lun_ = victim->second.req.lun_;
+        t.tmf.referenced_task_tag = *referenced;
+        t.tmf.ref_cmd_sn = victim->second.cmd_sn;
+    }
+    itt const tag = add_task(std::move(t));
+    pdu::task_mgmt_request& r = tasks_.at(tag.value()).tmf;
+    // §11.5: immediate, carrying the current CmdSN without advancing it.
+    r.immediate = true;
+    r.itt_ = tag;
+    r.cmd_sn = window_.next();
+    r.exp_stat_sn = exp_stat_sn_;
+    queue_command(tag, pdu::encode(r), true);
+    return tag;
+}
+
 std::optional<pdu::raw_pdu> ffp_connection::poll_transmit()
 {
     if (outbound_.empty()) return std::nullopt;
@@ -241,6 +282,7 @@ void ffp_connection::complete(itt tag, std::error_code ec)
         case task_kind::text: return outcome_t{std::in_place_type<text_outcome>, text_outcome{std::move(t.text_keys)}};
         case task_kind::logout: return outcome_t{std::in_place_type<logout_outcome>, t.logout};
         case task_kind::nop: return outcome_t{std::in_place_type<nop_outcome>, nop_outcome{std::move(t.ping)}};
+        case task_kind::tmf: return outcome_t{std::in_place_type<tmf_outcome>, t.tmf_out};
         case task_kind::scsi: break;
         }
         t.out.data.resize(std::min<std::size_t>(t.out.data.size(), t.received));

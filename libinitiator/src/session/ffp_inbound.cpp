@@ -10,6 +10,7 @@
 #include "iscsi/pdu/reject.hpp"
 #include "iscsi/pdu/scsi_cmd.hpp"
 #include "iscsi/pdu/text.hpp"
+#include "iscsi/pdu/tmf.hpp"
 #include "iscsi/session/errors.hpp"
 
 #include <algorithm>
@@ -29,6 +30,7 @@ void ffp_connection::handle_pdu(pdu::raw_pdu const& raw)
     case pdu::opcode::logout_response: on_logout_response(raw); break;
     case pdu::opcode::reject: on_reject(raw); break;
     case pdu::opcode::async_message: on_async(raw); break;
+    case pdu::opcode::task_mgmt_response: on_tmf_response(raw); break;
     default:
         fail(errc::unexpected_pdu,
              "opcode 0x" + std::to_string(static_cast<unsigned>(raw.op())) + " in the full feature phase");
@@ -108,6 +110,12 @@ void ffp_connection::on_r2t(pdu::raw_pdu const& raw)
     task* found = task_for(r->itt_, task_kind::scsi, "R2T");
     if (!found) return;
     task& t = *found;
+    // ERL 0: R2TSN counts this task's R2Ts from 0 without gaps (§11.8.3);
+    // a missing one could only be recovered with a SNACK.
+    if (r->r2t_sn != t.next_r2t_sn)
+        return fail(errc::sequence_error, "R2TSN " + std::to_string(r->r2t_sn.value()) + ", expected " +
+                                              std::to_string(t.next_r2t_sn.value()));
+    ++t.next_r2t_sn;
     std::uint64_t const end = std::uint64_t{r->buffer_offset} + r->desired_data_transfer_length;
     // §11.8.4: the desired length is at most MaxBurstLength and lies within
     // the write's Expected Data Transfer Length.
@@ -225,6 +233,45 @@ void ffp_connection::on_async(pdu::raw_pdu const& raw)
     auto const e = static_cast<unsigned>(r->event);
     events_.push_back(e <= 5 ? static_cast<async_event>(e) : async_event::vendor);
     if (e == 2 || e == 3) fail(errc::target_dropped, "Async Message event " + std::to_string(e));
+}
+
+void ffp_connection::on_tmf_response(pdu::raw_pdu const& raw)
+{
+    diagnostics d;
+    auto r = pdu::decode_task_mgmt_response(raw, &d);
+    if (!r) return fail(r.error(), d.message);
+    advance_stat_sn(r->stat_sn);
+    window_.update(r->exp_cmd_sn, r->max_cmd_sn);
+    task* t = task_for(r->itt_, task_kind::tmf, "Task Management Function Response");
+    if (!t) return;
+    t->tmf_out.response = r->response;
+    pdu::task_mgmt_request const req = t->tmf;
+    if (r->response == pdu::tmf_response::function_complete) clear_tasks(req);
+    complete(r->itt_);
+}
+
+void ffp_connection::clear_tasks(pdu::task_mgmt_request const& req)
+{
+    std::vector<itt> ended;
+    for (auto const& [tag, t] : tasks_) {
+        // Tasks still held by the window were never seen by the target: they
+        // run after the function, as if submitted after it.
+        if (t.kind != task_kind::scsi || t.command) continue;
+        switch (req.function) {
+        case pdu::tmf_function::abort_task:
+            if (itt{tag} == req.referenced_task_tag) ended.push_back(itt{tag});
+            break;
+        case pdu::tmf_function::abort_task_set:
+        case pdu::tmf_function::clear_task_set:
+        case pdu::tmf_function::logical_unit_reset:
+            if (t.req.lun_ == req.lun_) ended.push_back(itt{tag});
+            break;
+        case pdu::tmf_function::target_warm_reset:
+        case pdu::tmf_function::target_cold_reset: ended.push_back(itt{tag}); break;
+        default: break;
+        }
+    }
+    for (itt tag : ended) complete(tag, errc::task_aborted);
 }
 
 } // namespace iscsi::session

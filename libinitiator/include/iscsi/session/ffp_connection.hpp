@@ -47,6 +47,17 @@ public:
     itt submit_text(text::key_values keys);
     itt submit_logout(pdu::logout_reason reason, cid c = cid{});
     itt submit_nop(std::vector<std::byte> ping_data = {});
+    /**
+     * A Task Management Function Request (§11.5), immediate. ABORT TASK
+     * names the task in `referenced` (its LUN is used); a task the target
+     * has not seen yet (held by the command window) is aborted here and the
+     * request completes at once, as does one for a task that no longer
+     * exists (task_does_not_exist). When the target reports "function
+     * complete", the tasks the function ended complete with task_aborted:
+     * the target sends nothing more for them (§4.2.3.3 / §7.11 (clearing
+     * effects): its response follows their last PDU on this connection).
+     */
+    itt submit_tmf(pdu::tmf_function function, lun l, std::optional<itt> referenced = std::nullopt);
 
     void handle_pdu(pdu::raw_pdu const& raw);
 
@@ -70,7 +81,7 @@ public:
     [[nodiscard]] text::negotiated_params const& params() const noexcept { return params_; }
 
 private:
-    enum class task_kind : std::uint8_t { scsi, text, logout, nop };
+    enum class task_kind : std::uint8_t { scsi, text, logout, nop, tmf };
 
     struct task {
         task_kind kind{};
@@ -85,6 +96,10 @@ private:
         std::vector<std::byte> text_in;
         std::vector<std::byte> ping; ///< ping data, then the echo
         std::optional<pdu::raw_pdu> command; ///< waiting for the window to open
+        cmdsn cmd_sn{};              ///< once sent: ABORT TASK's RefCmdSN
+        r2tsn next_r2t_sn{};         ///< R2TSN the next R2T must carry (§11.8.3)
+        pdu::task_mgmt_request tmf{}; ///< tmf: what was asked
+        tmf_outcome tmf_out{};
     };
 
     itt add_task(task t);
@@ -106,6 +121,9 @@ private:
     void on_logout_response(pdu::raw_pdu const& raw);
     void on_reject(pdu::raw_pdu const& raw);
     void on_async(pdu::raw_pdu const& raw);
+    void on_tmf_response(pdu::raw_pdu const& raw);
+    /// After "function complete": ends the SCSI tasks the function cleared.
+    void clear_tasks(pdu::task_mgmt_request const& req);
 
     text::negotiated_params params_;
     cmd_window window_;

@@ -7,6 +7,7 @@
 #include "iscsi/core/ids.hpp"
 #include "iscsi/pdu/logout.hpp"
 #include "iscsi/pdu/scsi_cmd.hpp"
+#include "iscsi/pdu/tmf.hpp"
 #include "iscsi/scsi/cdb.hpp"
 #include "iscsi/text/key_value.hpp"
 
@@ -49,11 +50,16 @@ struct nop_outcome {
     std::vector<std::byte> echoed;
 };
 
+/// The target's answer to a Task Management Function Request (§11.6.1).
+struct tmf_outcome {
+    pdu::tmf_response response = pdu::tmf_response::function_complete;
+};
+
 /// One finished task. `error` set means the outcome is not meaningful.
 struct completion {
     itt tag{};
     std::error_code error{};
-    std::variant<scsi_outcome, text_outcome, logout_outcome, nop_outcome> outcome;
+    std::variant<scsi_outcome, text_outcome, logout_outcome, nop_outcome, tmf_outcome> outcome;
     /// SCSI tasks: the request, handed back so that the owner can issue it
     /// again (after a UNIT ATTENTION) without having kept a copy.
     std::optional<scsi_request> request{};
