@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <thread>
 #include <tuple>
 
@@ -194,6 +195,54 @@ TEST_F(SessionTgt, TargetGonePastReplacementTimeoutFailsIoWithAnError)
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error(), session::errc::replacement_timeout) << r.error().message();
+}
+
+TEST_F(SessionTgt, LunResetDuringWritesLeavesTheSessionUsable)
+{
+    ASSERT_TRUE(tgt.add_target({.iqn = disk, .size_mib = 256}));
+    session_rig rig(session_to(tgt.portal(), login_to(disk)));
+    std::uint64_t const blocks = attach(rig);
+    auto extents = mixed_extents(0, blocks, 31);
+    std::size_t const before = rig.progress.load();
+    auto writing = rig.start(io_op::write, lun1, extents, 32, 7);
+    while (rig.progress.load() - before < 8) std::this_thread::sleep_for(1ms);
+
+    auto reset = rig.task_management(pdu::tmf_function::logical_unit_reset, lun1);
+    ASSERT_TRUE(reset) << reset.error().message();
+    EXPECT_EQ(*reset, pdu::tmf_response::function_complete);
+    ASSERT_EQ(writing.wait_for(60s), std::future_status::ready) << "commands hung after the LUN RESET";
+    auto w = writing.get();
+    // Commands the reset ended fail with task_aborted; nothing else may fail.
+    std::string const aborted = make_error_code(session::errc::task_aborted).message();
+    for (auto const& f : w.first_failures) EXPECT_NE(f.find(aborted), std::string::npos) << f;
+    EXPECT_EQ(w.completed + w.failed, extents.size());
+    std::cout << "[ measured ] LUN RESET during " << extents.size() << " writes at QD 32: " << w.failed
+              << " ended by it\n";
+
+    // The LU reports the reset as a UNIT ATTENTION (29/03), retried for us.
+    auto again = rig.run(io_op::write, lun1, mixed_extents(0, blocks, 32), 32, 8);
+    EXPECT_TRUE(again.ok()) << again;
+    auto r = rig.run(io_op::read_verify, lun1, mixed_extents(0, blocks, 33), 32, 8);
+    EXPECT_TRUE(r.ok()) << r;
+    EXPECT_FALSE(rig.logout());
+}
+
+TEST_F(SessionTgt, CancelledCommandsAreAbortedOrCompleteAndTheSessionGoesOn)
+{
+    ASSERT_TRUE(tgt.add_target({.iqn = disk, .size_mib = 64}));
+    session_rig rig(session_to(tgt.portal(), login_to(disk)));
+    ASSERT_GT(attach(rig), 0U);
+    auto t = rig.execute_and_cancel(lun1, scsi::read16(0, 8192, rig.block_size), 256);
+    ASSERT_FALSE(t.timed_out) << "a cancelled command never completed";
+    EXPECT_TRUE(t.other.empty()) << t.other.front();
+    EXPECT_EQ(t.completed + t.cancelled, 256U);
+    // tgt finishes a read it has started before it answers ABORT TASK;
+    // commands the CmdSN window still held here end without the target.
+    std::cout << "[ measured ] 256 cancelled 4 MiB reads: " << t.cancelled << " aborted, " << t.completed
+              << " completed first\n";
+    auto w = rig.run(io_op::write, lun1, mixed_extents(0, 8192, 34), 8, 9);
+    EXPECT_TRUE(w.ok()) << w;
+    EXPECT_FALSE(rig.logout());
 }
 
 TEST(SessionIstgt, MixedSizesWriteAndReadBackIntact)

@@ -1,6 +1,9 @@
 #include "support/session_rig.hpp"
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 
 #include <algorithm>
 #include <cstring>
@@ -215,6 +218,60 @@ result<session::scsi_outcome> session_rig::execute(std::uint64_t lun_index, scsi
             p->set_value(std::move(o));
     });
     return wait_bounded(p, limit).value_or(make_error_code(std::errc::timed_out));
+}
+
+result<pdu::tmf_response> session_rig::task_management(pdu::tmf_function f, std::uint64_t lun_index,
+                                                        std::chrono::seconds limit)
+{
+    auto p = std::make_shared<std::promise<result<pdu::tmf_response>>>();
+    session_->async_task_management(f, lun::from_index(static_cast<std::uint16_t>(lun_index)),
+                                    [p](std::error_code ec, pdu::tmf_response r) {
+                                        if (ec)
+                                            p->set_value(ec);
+                                        else
+                                            p->set_value(r);
+                                    });
+    return wait_bounded(p, limit).value_or(make_error_code(std::errc::timed_out));
+}
+
+session_rig::cancel_tally session_rig::execute_and_cancel(std::uint64_t lun_index, scsi::command cmd, unsigned n,
+                                                          std::chrono::seconds limit)
+{
+    struct state {
+        std::vector<asio::cancellation_signal> signals;
+        cancel_tally tally;
+        unsigned left = 0;
+        std::promise<cancel_tally> done;
+    };
+    auto st = std::make_shared<state>();
+    st->signals = std::vector<asio::cancellation_signal>(n);
+    st->left = n;
+    auto f = st->done.get_future();
+    // Everything on the I/O thread: the signals are emitted where the
+    // handlers (bound to the session's strand) clear their slots.
+    asio::post(io_, [this, st, lun_index, cmd, n] {
+        for (unsigned i = 0; i < n; ++i) {
+            session::scsi_request req{lun::from_index(static_cast<std::uint16_t>(lun_index)), cmd, {}};
+            session_->async_execute(std::move(req), asio::bind_cancellation_slot(st->signals[i].slot(),
+                                                                                 [st](std::error_code ec, session::scsi_outcome const& out) {
+                auto& t = st->tally;
+                if (!ec && out.status == 0)
+                    ++t.completed;
+                else if (ec == std::errc::operation_canceled)
+                    ++t.cancelled;
+                else
+                    t.other.push_back(ec ? ec.message() : "SCSI status " + std::to_string(out.status));
+                if (--st->left == 0) st->done.set_value(t);
+            }));
+        }
+        for (auto& s : st->signals) s.emit(asio::cancellation_type::terminal);
+    });
+    if (f.wait_for(limit) != std::future_status::ready) {
+        cancel_tally t;
+        t.timed_out = true;
+        return t;
+    }
+    return f.get();
 }
 
 result<scsi::capacity> session_rig::ready(std::uint64_t lun_index)

@@ -75,6 +75,19 @@ public:
     /// One command, waited for.
     result<session::scsi_outcome> execute(std::uint64_t lun_index, scsi::command cmd, std::vector<std::byte> out = {},
                                           std::chrono::seconds limit = std::chrono::seconds(60));
+    /// LOGICAL UNIT RESET or a target reset; the target's answer.
+    result<pdu::tmf_response> task_management(pdu::tmf_function f, std::uint64_t lun_index,
+                                               std::chrono::seconds limit = std::chrono::seconds(60));
+    /// How `n` copies of a command ended when each was cancelled (ABORT
+    /// TASK) right after it was started.
+    struct cancel_tally {
+        std::size_t completed = 0; ///< finished GOOD before the abort took
+        std::size_t cancelled = 0; ///< std::errc::operation_canceled
+        std::vector<std::string> other;
+        bool timed_out = false;
+    };
+    cancel_tally execute_and_cancel(std::uint64_t lun_index, scsi::command cmd, unsigned n,
+                                    std::chrono::seconds limit = std::chrono::seconds(60));
     /// TEST UNIT READY until GOOD; returns the block size from READ CAPACITY(16).
     result<scsi::capacity> ready(std::uint64_t lun_index);
 

@@ -31,6 +31,9 @@ public:
         case errc::replacement_timeout: return "the session was not re-established within replacement_timeout";
         case errc::session_ended: return "the session has ended";
         case errc::redirect_failed: return "the target's login redirects led nowhere usable";
+        case errc::command_timeout: return "the command did not complete within command_timeout and was aborted";
+        case errc::tmf_timeout: return "the target did not answer a task management request in time";
+        case errc::no_connection: return "the session has no connection to carry a task management request";
         }
         return "unknown session error";
     }
@@ -42,6 +45,8 @@ public:
         case errc::logout_failed:
         case errc::task_aborted:
         case errc::invalid_request:
+        case errc::command_timeout:
+        case errc::no_connection:
         case errc::replacement_timeout:
         case errc::session_ended: return recovery::report_to_user;
         default: return recovery::drop_connection;

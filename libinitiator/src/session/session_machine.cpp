@@ -131,14 +131,16 @@ void session_machine::enter_full_feature(time_point now)
     // Retries first, in their original order, then what came meanwhile.
     auto queued = std::move(queue_);
     queue_.clear();
-    for (auto& p : queued) issue(std::move(p));
+    for (auto& p : queued) issue(std::move(p), now);
     drain_connection(now);
 }
 
-void session_machine::issue(pending p)
+void session_machine::issue(pending p, time_point now)
 {
+    lun const l = p.req.lun_;
     itt const tag = ffp_->submit(std::move(p.req));
-    in_flight_.emplace(tag.value(), in_flight{p.id, p.unit_attentions});
+    auto const deadline = cfg_.command_timeout > duration::zero() ? now + cfg_.command_timeout : time_point::max();
+    in_flight_.emplace(tag.value(), in_flight{.id = p.id, .unit_attentions = p.unit_attentions, .lun_ = l, .deadline = deadline});
 }
 
 request_id session_machine::submit(scsi_request req, time_point now)
@@ -150,7 +152,7 @@ request_id session_machine::submit(scsi_request req, time_point now)
     } else if (fast_fail_) {
         reject(errc::replacement_timeout);
     } else if (conn_ == conn_state::logged_in) {
-        issue(pending{id, std::move(req)});
+        issue(pending{id, std::move(req)}, now);
         drain_connection(now);
     } else {
         queue_.push_back(pending{id, std::move(req)});
@@ -174,7 +176,11 @@ void session_machine::on_pdu(pdu::raw_pdu const& p, time_point now)
 /// handles a failed connection.
 void session_machine::drain_connection(time_point now)
 {
-    while (auto c = ffp_->poll_completion()) {
+    // Handling a completion can fail the connection (error handling gave
+    // up): then ffp_ is gone and so is everything else it had.
+    while (ffp_) {
+        auto c = ffp_->poll_completion();
+        if (!c) break;
         if (ping_ && c->tag == *ping_) {
             ping_.reset();
             ping_deadline_.reset();
@@ -188,14 +194,19 @@ void session_machine::drain_connection(time_point now)
             conn_ = conn_state::free;
             return end(c->error, c->error ? "logout: " + c->error.message() : std::string{});
         }
+        if (auto t = tmfs_.find(c->tag.value()); t != tmfs_.end()) {
+            tmf_in_flight tmf = std::move(t->second);
+            tmfs_.erase(t);
+            tmf_finished(std::move(tmf), *c, now);
+            continue;
+        }
         auto it = in_flight_.find(c->tag.value());
         if (it == in_flight_.end()) continue;
         in_flight const f = it->second;
         in_flight_.erase(it);
-        auto* out = std::get_if<scsi_outcome>(&c->outcome);
-        if (out && !c->error && retry_unit_attention(f, *out, c->request)) continue;
-        done_.push_back(request_done{f.id, c->error, out ? std::move(*out) : scsi_outcome{}});
+        scsi_finished(f, *c, now);
     }
+    if (!ffp_) return;
     while (auto e = ffp_->poll_event()) {
         // §11.9.1 event 1: the target wants this connection logged out. At
         // ERL 0 with one connection, recovering the session is what keeps
@@ -225,11 +236,15 @@ void session_machine::connection_failed(std::error_code ec, std::string detail, 
         for (auto& [tag, req] : ffp_->take_scsi_requests(errc::connection_closed)) {
             auto it = in_flight_.find(tag.value());
             if (it == in_flight_.end()) continue;
-            retry.push_back(pending{it->second.id, std::move(req), it->second.unit_attentions});
+            if (it->second.timed_out) // error handling gave up on it: no retry
+                done_.push_back(request_done{it->second.id, errc::command_timeout, {}});
+            else
+                retry.push_back(pending{it->second.id, std::move(req), it->second.unit_attentions});
         }
         ffp_.reset();
     }
     in_flight_.clear();
+    fail_tmfs(errc::connection_closed);
     // Retry in submission order, ahead of anything queued meanwhile.
     std::sort(retry.begin(), retry.end(), [](pending const& a, pending const& b) { return a.id < b.id; });
     for (auto it = retry.rbegin(); it != retry.rend(); ++it) queue_.push_front(std::move(*it));
@@ -289,6 +304,10 @@ void session_machine::on_timeout(time_point now)
             drain_connection(now);
         }
     }
+    if (conn_ == conn_state::logged_in) {
+        check_task_deadlines(now);
+        if (conn_ == conn_state::logged_in) drain_connection(now);
+    }
     if (state_ == session_state::failed && replacement_at_ && now >= *replacement_at_) {
         replacement_at_.reset();
         fast_fail_ = true;
@@ -308,6 +327,7 @@ std::optional<time_point> session_machine::poll_timeout() const
     if (conn_ == conn_state::in_login && login_) consider(login_->poll_timeout());
     if (conn_ == conn_state::logged_in && cfg_.noop_out_interval > duration::zero())
         consider(ping_ ? ping_deadline_ : std::optional{last_heard_ + cfg_.noop_out_interval});
+    if (conn_ == conn_state::logged_in) consider(next_task_deadline());
     if (state_ == session_state::failed) consider(replacement_at_);
     if (conn_ == conn_state::free && !ended_) consider(reconnect_at_);
     return next;
@@ -330,7 +350,7 @@ void session_machine::logout(time_point now)
 /// cut off by the session closing (§11.14.1 would abort them).
 void session_machine::maybe_send_logout(time_point now)
 {
-    if (!closing_ || conn_ != conn_state::logged_in || !in_flight_.empty()) return;
+    if (!closing_ || conn_ != conn_state::logged_in || !in_flight_.empty() || !tmfs_.empty()) return;
     conn_ = conn_state::in_logout;
     conn_deadline_ = now + cfg_.logout_timeout;
     logout_tag_ = ffp_->submit_logout(pdu::logout_reason::close_session);
@@ -341,7 +361,25 @@ void session_machine::maybe_send_logout(time_point now)
 /// reports an event (reset, power on, changed parameters) and is cleared by
 /// this very report. Like Linux's SCSI midlayer for fixed disks, issue the
 /// command again, a bounded number of times, and tell the owner what happened.
-bool session_machine::retry_unit_attention(in_flight f, scsi_outcome const& out, std::optional<scsi_request>& req)
+void session_machine::scsi_finished(in_flight f, completion& c, time_point now)
+{
+    auto* out = std::get_if<scsi_outcome>(&c.outcome);
+    if (c.error == errc::task_aborted && f.timed_out) {
+        done_.push_back(request_done{f.id, errc::command_timeout, {}});
+        return;
+    }
+    if (c.error == errc::task_aborted && f.eh_reset && c.request) {
+        // Ended by the LUN RESET that error handling sent for another
+        // command: this one did nothing wrong, so it runs again.
+        issue(pending{f.id, std::move(*c.request), f.unit_attentions}, now);
+        return;
+    }
+    if (out && !c.error && retry_unit_attention(f, *out, c.request, now)) return;
+    done_.push_back(request_done{f.id, c.error, out ? std::move(*out) : scsi_outcome{}});
+}
+
+bool session_machine::retry_unit_attention(in_flight f, scsi_outcome const& out, std::optional<scsi_request>& req,
+                                           time_point now)
 {
     if (!req || out.response != pdu::service_response::command_completed ||
         out.status != static_cast<std::uint8_t>(scsi::status::check_condition))
@@ -350,7 +388,7 @@ bool session_machine::retry_unit_attention(in_flight f, scsi_outcome const& out,
     if (!s || s->key != scsi::sense_key::unit_attention) return false;
     note(session_notice::kind::unit_attention, {}, scsi::describe(*s));
     if (f.unit_attentions >= cfg_.unit_attention_retries || closing_) return false;
-    issue(pending{f.id, std::move(*req), f.unit_attentions + 1});
+    issue(pending{f.id, std::move(*req), f.unit_attentions + 1}, now);
     return true;
 }
 
@@ -365,6 +403,7 @@ void session_machine::end(std::error_code ec, std::string detail)
     fail_queued(ec ? ec : make_error_code(errc::session_ended));
     for (auto const& [tag, f] : in_flight_) done_.push_back(request_done{f.id, errc::session_ended, {}});
     in_flight_.clear();
+    fail_tmfs(errc::session_ended);
     ffp_.reset();
     state_ = session_state::free;
     conn_ = conn_state::free;

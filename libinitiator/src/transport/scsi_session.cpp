@@ -67,11 +67,35 @@ void scsi_session::start_login(login_handler h)
     process();
 }
 
-void scsi_session::start_execute(session::scsi_request r, execute_handler h)
+void scsi_session::start_execute(std::uint64_t op, session::scsi_request r, execute_handler h)
 {
     auto const id = machine_.submit(std::move(r), clock::now());
-    pending_.emplace(id.value, std::move(h));
+    pending_.emplace(id.value, pending_command{std::move(h), op});
+    ops_.emplace(op, id.value);
     process();
+}
+
+void scsi_session::start_tmf(pdu::tmf_function function, lun l, tmf_handler h)
+{
+    auto const id = machine_.task_management({.function = function, .lun_ = l}, clock::now());
+    pending_tmfs_.emplace(id.value, std::move(h));
+    process();
+}
+
+void scsi_session::cancel(std::uint64_t op)
+{
+    asio::dispatch(strand_, [self = shared_from_this(), op] {
+        auto it = self->ops_.find(op);
+        if (it == self->ops_.end()) return; // finished, or not started yet
+        auto p = self->pending_.find(it->second);
+        if (p == self->pending_.end() || p->second.cancelled) return;
+        p->second.cancelled = true;
+        // The TMF's own answer goes nowhere: the command's completion is
+        // what the caller waits for.
+        (void)self->machine_.task_management(
+            {.function = pdu::tmf_function::abort_task, .task = session::request_id{it->second}}, clock::now());
+        self->process();
+    });
 }
 
 void scsi_session::start_logout(login_handler h)
@@ -109,9 +133,17 @@ void scsi_session::process()
 void scsi_session::deliver()
 {
     while (auto d = machine_.poll_completion()) {
+        if (auto t = pending_tmfs_.find(d->id.value); t != pending_tmfs_.end()) {
+            complete_later(std::move(t->second), strand_, d->error, d->tmf.value_or(pdu::tmf_response::function_rejected));
+            pending_tmfs_.erase(t);
+            continue;
+        }
         auto it = pending_.find(d->id.value);
         if (it == pending_.end()) continue;
-        complete_later(std::move(it->second), strand_, d->error, std::move(d->outcome));
+        std::error_code ec = d->error;
+        if (it->second.cancelled && ec == session::errc::task_aborted) ec = std::make_error_code(std::errc::operation_canceled);
+        ops_.erase(it->second.op);
+        complete_later(std::move(it->second.handler), strand_, ec, std::move(d->outcome));
         pending_.erase(it);
     }
     while (auto n = machine_.poll_notice()) {

@@ -31,6 +31,9 @@ enum class errc : std::uint8_t {
     replacement_timeout,  ///< the session stayed FAILED past replacement_timeout
     session_ended,        ///< the session is logged out or could not be established
     redirect_failed,      ///< too many login redirects, or an unusable redirect address
+    command_timeout,      ///< a command ran past command_timeout and was aborted
+    tmf_timeout,          ///< no answer to a task management request within its timeout
+    no_connection,        ///< a task management request while the session has no connection
 };
 
 [[nodiscard]] error_category const& session_category() noexcept;

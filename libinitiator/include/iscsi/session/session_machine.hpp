@@ -61,6 +61,23 @@ struct session_config {
     /// parameters or LUN inventory changed; SAM-5 §5.14). 0: hand every UA
     /// to the caller, as a removable-medium driver would want.
     unsigned unit_attention_retries = 5;
+    /// How long one SCSI command may run. Past it, error handling begins as
+    /// in Linux's SCSI midlayer: ABORT TASK, then LUN RESET, then session
+    /// recovery; the command fails with errc::command_timeout. 0: no limit.
+    duration command_timeout = 30s;
+    /// How long the target may take to answer each task management function
+    /// (open-iscsi node.session.err_timeo.abort_timeout, lu_reset_timeout,
+    /// tgt_reset_timeout). No answer in time fails the connection.
+    duration abort_timeout = 15s;
+    duration lu_reset_timeout = 30s;
+    duration tgt_reset_timeout = 30s;
+};
+
+/// A task management request from the caller (§11.5).
+struct tmf_request {
+    pdu::tmf_function function = pdu::tmf_function::logical_unit_reset;
+    lun lun_{};                       ///< LOGICAL UNIT RESET: the LU
+    std::optional<request_id> task{}; ///< ABORT TASK: the command to abort
 };
 
 /// Session states of the initiator (§8.3): Q1 FREE, Q3 LOGGED_IN, Q4 FAILED.
@@ -89,6 +106,9 @@ struct request_done {
     request_id id;
     std::error_code error;
     scsi_outcome outcome;
+    /// For a task_management() request: the target's answer (or ours, for
+    /// a command it never saw).
+    std::optional<pdu::tmf_response> tmf{};
 };
 
 /// What happened to the session, for the driver to log (STYLE habit 7).
@@ -101,6 +121,7 @@ struct session_notice {
         replacement_timeout,///< queued commands were failed
         async_event,        ///< an Async Message the machine handled
         unit_attention,     ///< a command met a UNIT ATTENTION (detail: the sense) and was retried
+        command_timeout,    ///< a command timed out; error handling (abort, LUN reset) began
         ended,              ///< logged out, or the session could not be established
     };
     kind what;
@@ -123,6 +144,14 @@ public:
     /// (close the session, §11.14). Queued commands that never went out
     /// fail with errc::session_ended.
     void logout(time_point now);
+    /**
+     * ABORT TASK, LUN RESET or a target reset (§11.5); the answer comes as
+     * a request_done with `tmf` set. Commands the function ends complete
+     * with errc::task_aborted. An ABORT TASK for a command still queued
+     * here ends it without asking the target. Without a connection the
+     * request fails with errc::no_connection.
+     */
+    request_id task_management(tmf_request r, time_point now);
 
     // Transport events for the current connection.
     void on_connected(time_point now);
@@ -159,6 +188,18 @@ private:
     struct in_flight {
         request_id id;
         unsigned unit_attentions = 0;
+        lun lun_{};
+        time_point deadline{};   ///< command_timeout; max() when none
+        bool timed_out = false;  ///< error handling runs for it
+        bool eh_reset = false;   ///< an error-handling LUN RESET covers it: retry when it ends
+    };
+    /// A TMF on the wire: the caller's (with its id) or error handling's.
+    struct tmf_in_flight {
+        std::optional<request_id> id{};
+        pdu::tmf_function function{};
+        lun lun_{};
+        time_point deadline{};
+        std::optional<std::uint32_t> victim{}; ///< error handling: the ITT that timed out
     };
 
     void connect(time_point now);
@@ -168,8 +209,19 @@ private:
     void enter_full_feature(time_point now);
     void connection_failed(std::error_code ec, std::string detail, time_point now);
     void drain_connection(time_point now);
-    void issue(pending p);
-    bool retry_unit_attention(in_flight f, scsi_outcome const& out, std::optional<scsi_request>& req);
+    void issue(pending p, time_point now);
+    /// Delivers or retries one finished SCSI task (unit attention, error handling).
+    void scsi_finished(in_flight f, completion& c, time_point now);
+    bool retry_unit_attention(in_flight f, scsi_outcome const& out, std::optional<scsi_request>& req, time_point now);
+    // Task management and command timeouts (session_tasks.cpp).
+    itt send_tmf(tmf_in_flight t, std::optional<itt> referenced, time_point now);
+    void tmf_finished(tmf_in_flight t, completion const& c, time_point now);
+    void command_timed_out(std::uint32_t tag, time_point now);
+    void escalate(tmf_in_flight const& t, time_point now);
+    void check_task_deadlines(time_point now);
+    [[nodiscard]] std::optional<time_point> next_task_deadline() const;
+    /// Connection lost: caller's TMFs fail, error handling's are dropped.
+    void fail_tmfs(std::error_code ec);
     void maybe_send_logout(time_point now);
     void end(std::error_code ec, std::string detail);
     void fail_queued(std::error_code ec);
@@ -194,6 +246,7 @@ private:
     std::optional<login::login_machine> login_;
     std::optional<ffp_connection> ffp_;
     std::map<std::uint32_t, in_flight> in_flight_; ///< ITT -> request
+    std::map<std::uint32_t, tmf_in_flight> tmfs_;   ///< ITT -> TMF
     std::optional<itt> ping_;
     std::optional<itt> logout_tag_;
 

@@ -21,12 +21,14 @@
 #include "iscsi/transport/pdu_stream.hpp"
 
 #include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -37,12 +39,18 @@ namespace iscsi::transport {
 namespace detail {
 /// Wraps a completion handler so that calling it posts it to its own
 /// associated executor (default: `fallback`), never running it inline.
+/// Its cancellation slot is cleared there, just before it runs, on the
+/// side that may also emit the cancellation (Asio's rule for slots).
 template <class Handler, class Executor>
 auto post_on_completion(Handler h, Executor const& fallback)
 {
     auto ex = asio::get_associated_executor(h, fallback);
-    return [h = std::move(h), ex](auto... args) mutable {
-        asio::post(ex, [h = std::move(h), ... a = std::move(args)]() mutable { std::move(h)(std::move(a)...); });
+    auto slot = asio::get_associated_cancellation_slot(h);
+    return [h = std::move(h), ex, slot](auto... args) mutable {
+        asio::post(ex, [h = std::move(h), slot, ... a = std::move(args)]() mutable {
+            if (slot.is_connected()) slot.clear();
+            std::move(h)(std::move(a)...);
+        });
     };
 }
 } // namespace detail
@@ -52,6 +60,7 @@ public:
     using notice_handler = std::function<void(session::session_notice const&)>;
     using login_handler = asio::any_completion_handler<void(std::error_code)>;
     using execute_handler = asio::any_completion_handler<void(std::error_code, session::scsi_outcome)>;
+    using tmf_handler = asio::any_completion_handler<void(std::error_code, pdu::tmf_response)>;
 
     static std::shared_ptr<scsi_session> create(asio::any_io_executor ex, session::session_config cfg);
     ~scsi_session();
@@ -74,20 +83,51 @@ public:
             token);
     }
 
-    /// One SCSI command. The outcome carries status, sense and data; the
-    /// error is set only when the command did not complete (session ended,
-    /// replacement_timeout, ...). Commands queue while the session recovers.
+    /**
+     * One SCSI command. The outcome carries status, sense and data; the
+     * error is set only when the command did not complete (session ended,
+     * replacement_timeout, command_timeout, ...). Commands queue while the
+     * session recovers.
+     *
+     * Cancellation (any type, e.g. from `co_await (op || timer)`) sends
+     * ABORT TASK (§11.5.1); if the target ends the command before running
+     * it to completion, it completes with std::errc::operation_canceled
+     * (ECANCELED, the value of asio::error::operation_aborted).
+     * A command that finished first completes normally.
+     */
     template <class Token>
     auto async_execute(session::scsi_request req, Token&& token)
     {
         return asio::async_initiate<Token, void(std::error_code, session::scsi_outcome)>(
             [self = shared_from_this()](auto handler, session::scsi_request r) {
+                std::uint64_t const op = self->next_op_.fetch_add(1);
+                auto slot = asio::get_associated_cancellation_slot(handler);
+                if (slot.is_connected())
+                    slot.assign([w = std::weak_ptr<scsi_session>(self), op](asio::cancellation_type) {
+                        if (auto s = w.lock()) s->cancel(op);
+                    });
                 asio::dispatch(self->strand_,
-                               [self, h = execute_handler(detail::post_on_completion(std::move(handler), self->strand_)), r = std::move(r)]() mutable {
-                                   self->start_execute(std::move(r), std::move(h));
+                               [self, op, h = execute_handler(detail::post_on_completion(std::move(handler), self->strand_)), r = std::move(r)]() mutable {
+                                   self->start_execute(op, std::move(r), std::move(h));
                                });
             },
             token, std::move(req));
+    }
+
+    /// ABORT TASK needs a command (cancel async_execute instead); this is
+    /// for LOGICAL UNIT RESET and the target resets (§11.5.1). Completes
+    /// with the target's answer; commands the function ends complete with
+    /// session::errc::task_aborted.
+    template <class Token>
+    auto async_task_management(pdu::tmf_function function, lun l, Token&& token)
+    {
+        return asio::async_initiate<Token, void(std::error_code, pdu::tmf_response)>(
+            [self = shared_from_this(), function, l](auto handler) {
+                asio::dispatch(self->strand_, [self, function, l, h = tmf_handler(detail::post_on_completion(std::move(handler), self->strand_))]() mutable {
+                    self->start_tmf(function, l, std::move(h));
+                });
+            },
+            token);
     }
 
     /// Waits for commands in flight, logs out (close the session) and
@@ -122,7 +162,10 @@ private:
     };
 
     void start_login(login_handler h);
-    void start_execute(session::scsi_request r, execute_handler h);
+    void start_execute(std::uint64_t op, session::scsi_request r, execute_handler h);
+    void start_tmf(pdu::tmf_function function, lun l, tmf_handler h);
+    /// From a cancellation slot, any thread: ABORT TASK for operation `op`.
+    void cancel(std::uint64_t op);
     void start_logout(login_handler h);
 
     /// Carries out everything the machine asks for, then delivers results.
@@ -145,7 +188,15 @@ private:
     std::optional<time_point> armed_;
     bool timer_running_ = false;
 
-    std::map<std::uint64_t, execute_handler> pending_;
+    struct pending_command {
+        execute_handler handler;
+        std::uint64_t op = 0;
+        bool cancelled = false;
+    };
+    std::map<std::uint64_t, pending_command> pending_; ///< by request_id
+    std::map<std::uint64_t, std::uint64_t> ops_;       ///< operation -> request_id
+    std::map<std::uint64_t, tmf_handler> pending_tmfs_; ///< by request_id
+    std::atomic<std::uint64_t> next_op_{1};
     std::vector<login_handler> login_waiters_;
     std::vector<login_handler> logout_waiters_;
     notice_handler on_notice_;
