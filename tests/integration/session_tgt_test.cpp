@@ -245,6 +245,17 @@ TEST_F(SessionTgt, CancelledCommandsAreAbortedOrCompleteAndTheSessionGoesOn)
     EXPECT_FALSE(rig.logout());
 }
 
+#ifdef ISCSI_SESSION_EXAMPLE
+TEST_F(SessionTgt, TheDocumentedExampleProgramWorks)
+{
+    ASSERT_TRUE(tgt.add_target({.iqn = disk, .size_mib = 16}));
+    auto r = run_program({ISCSI_SESSION_EXAMPLE, tgt.portal().host, std::to_string(tgt.portal().port), disk, "1"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("32768 blocks of 512 bytes"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("identical"), std::string::npos) << r.out;
+}
+#endif
+
 TEST(SessionIstgt, MixedSizesWriteAndReadBackIntact)
 {
     ASSERT_TRUE(check_isolation());
