@@ -78,6 +78,13 @@ result<data_out> decode_data_out(raw_pdu const& raw, diagnostics* diag)
 
 result<data_in> decode_data_in(raw_pdu const& raw, diagnostics* diag)
 {
+    auto p = decode_data_in_header(raw, diag);
+    if (p) p->data = raw.data;
+    return p;
+}
+
+result<data_in> decode_data_in_header(raw_pdu const& raw, diagnostics* diag)
+{
     if (auto ec = check_header(raw, opcode::data_in, diag)) return ec;
     bhs_in in{raw};
     data_in p;
@@ -98,7 +105,6 @@ result<data_in> decode_data_in(raw_pdu const& raw, diagnostics* diag)
     p.data_sn = in.get32<datasn>(off_data_sn);
     p.buffer_offset = in.u32(off_buffer_offset);
     p.residual_count = in.u32(off_residual);
-    p.data = raw.data;
     return p;
 }
 

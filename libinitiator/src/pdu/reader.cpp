@@ -162,11 +162,31 @@ void reader::start_data()
 
 std::size_t reader::put_data(std::span<std::byte const> in)
 {
-    std::size_t const n = std::min(in.size(), need_ - pdu_.data.size());
+    std::size_t const n = std::min(in.size(), need_ - got_);
     auto const chunk = in.first(n);
-    pdu_.data.insert(pdu_.data.end(), chunk.begin(), chunk.end());
-    if (digests_.data) crc_.update(chunk);
-    if (pdu_.data.size() == need_) {
+    if (pdu_.data.size() == got_)
+        pdu_.data.insert(pdu_.data.end(), chunk.begin(), chunk.end());
+    else // data_space() already sized the buffer
+        std::copy(chunk.begin(), chunk.end(), pdu_.data.begin() + static_cast<std::ptrdiff_t>(got_));
+    data_progress(n);
+    return n;
+}
+
+std::span<std::byte> reader::data_space()
+{
+    if (state_ != state::data) return {};
+    if (pdu_.data.size() < need_) pdu_.data.resize(need_);
+    return std::span{pdu_.data}.subspan(got_, need_ - got_);
+}
+
+void reader::data_filled(std::size_t n) { data_progress(std::min(n, data_remaining())); }
+
+/// n more bytes of the data segment are in pdu_.data at got_.
+void reader::data_progress(std::size_t n)
+{
+    if (digests_.data) crc_.update(std::span{pdu_.data}.subspan(got_, n));
+    got_ += n;
+    if (got_ == need_) {
         got_ = 0;
         need_ = padding_for(need_);
         if (need_ > 0)
@@ -174,7 +194,6 @@ std::size_t reader::put_data(std::span<std::byte const> in)
         else
             after_data();
     }
-    return n;
 }
 
 std::size_t reader::put_padding(std::span<std::byte const> in)

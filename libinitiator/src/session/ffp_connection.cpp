@@ -103,7 +103,9 @@ itt ffp_connection::submit(scsi_request req)
         std::uint32_t const unsolicited = params_.initial_r2t ? imm : std::min(edtl, params_.first_burst_length);
         c.final = unsolicited <= imm;
     }
-    if (c.read) t.out.data.resize(edtl);
+    // Data-In fills it in order (DataPDUInOrder=Yes) by appending: reserving
+    // instead of resizing spares zeroing a buffer about to be overwritten.
+    if (c.read) t.out.data.reserve(edtl);
     t.immediate_bytes = imm;
     itt const tag = add_task(std::move(t));
     c.itt_ = tag;

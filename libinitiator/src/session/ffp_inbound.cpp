@@ -73,7 +73,7 @@ void ffp_connection::on_scsi_response(pdu::raw_pdu const& raw)
 void ffp_connection::on_data_in(pdu::raw_pdu const& raw)
 {
     diagnostics d;
-    auto r = pdu::decode_data_in(raw, &d);
+    auto r = pdu::decode_data_in_header(raw, &d);
     if (!r) return fail(r.error(), d.message);
     window_.update(r->exp_cmd_sn, r->max_cmd_sn);
     task* found = task_for(r->itt_, task_kind::scsi, "Data-In");
@@ -84,11 +84,18 @@ void ffp_connection::on_data_in(pdu::raw_pdu const& raw)
         return fail(errc::sequence_error, "Data-In DataSN " + std::to_string(r->data_sn.value()) +
                                               ", expected " + std::to_string(t.next_data_sn.value()));
     ++t.next_data_sn;
-    std::size_t const end = std::size_t{r->buffer_offset} + r->data.size();
-    if (end > t.out.data.size())
+    std::size_t const end = std::size_t{r->buffer_offset} + raw.data.size();
+    std::size_t const expected = t.req.cmd.dir == scsi::data_direction::write ? 0 : t.req.cmd.expected_length;
+    if (end > expected)
         return fail(errc::data_overrun, "Data-In up to byte " + std::to_string(end) + " of a " +
-                                            std::to_string(t.out.data.size()) + "-byte read");
-    std::copy(r->data.begin(), r->data.end(), t.out.data.begin() + r->buffer_offset);
+                                            std::to_string(expected) + "-byte read");
+    auto& buf = t.out.data;
+    if (r->buffer_offset == buf.size()) {
+        buf.insert(buf.end(), raw.data.begin(), raw.data.end()); // in order: the usual case
+    } else {
+        if (end > buf.size()) buf.resize(end);
+        std::copy(raw.data.begin(), raw.data.end(), buf.begin() + r->buffer_offset);
+    }
     t.received = std::max(t.received, static_cast<std::uint32_t>(end));
     if (r->status_present) {
         // Phase collapse (§11.7.4): status in the last Data-In, no SCSI Response.

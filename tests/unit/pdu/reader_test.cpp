@@ -117,6 +117,47 @@ TEST(Reader, FramesEveryPduAtEveryTwoWaySplit)
     }
 }
 
+/// What pdu_stream does for large segments, at every step size and mixed
+/// with put(): data written into data_space() frames the same PDUs, digests
+/// included.
+TEST(Reader, DataReadInPlaceFramesTheSamePdusMixedWithPut)
+{
+    auto const pdus = test::all_samples_encoded();
+    for (auto d : all_digest_options) {
+        auto const stream = stream_of(pdus, d);
+        for (std::size_t step : {std::size_t{1}, std::size_t{3}, std::size_t{64}, std::size_t{5000}}) {
+            reader r{roomy(), d};
+            std::vector<raw_pdu> got;
+            std::error_code ec;
+            bool direct = false;
+            for (std::size_t i = 0; i < stream.size() && !ec;) {
+                std::size_t const n0 = std::min(step, stream.size() - i);
+                direct = !direct; // alternate: in place, then put(), then in place...
+                if (direct && r.data_remaining() > 0) {
+                    auto room = r.data_space();
+                    ASSERT_EQ(room.size(), r.data_remaining());
+                    std::size_t const n = std::min(n0, room.size());
+                    std::copy_n(stream.begin() + static_cast<std::ptrdiff_t>(i), n, room.begin());
+                    r.data_filled(n);
+                    i += n;
+                } else {
+                    i += r.put(std::span{stream}.subspan(i, n0), ec);
+                }
+                if (r.has_pdu()) got.push_back(r.take());
+            }
+            ASSERT_FALSE(ec) << describe(d) << ", step " << step << ": " << ec.message();
+            ASSERT_EQ(got, pdus) << describe(d) << ", step " << step;
+        }
+    }
+}
+
+TEST(Reader, DataSpaceIsEmptyOutsideADataSegment)
+{
+    reader r{roomy(), {}};
+    EXPECT_EQ(r.data_remaining(), 0U);
+    EXPECT_TRUE(r.data_space().empty());
+}
+
 TEST(Reader, StopsRightAfterEachPdu)
 {
     auto const first = encode(test::sample_login_response());

@@ -59,5 +59,8 @@ struct data_in {
 /// Errors: as above; malformed when S is set without F, or O and U are both
 /// set (§11.7.1, §11.7.3).
 [[nodiscard]] result<data_in> decode_data_in(raw_pdu const& raw, diagnostics* diag = nullptr);
+/// decode_data_in() without copying the data segment (`data` stays empty):
+/// for the data path, which copies raw.data straight to its destination.
+[[nodiscard]] result<data_in> decode_data_in_header(raw_pdu const& raw, diagnostics* diag = nullptr);
 
 } // namespace iscsi::pdu

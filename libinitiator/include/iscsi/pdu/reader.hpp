@@ -52,6 +52,17 @@ public:
      */
     std::size_t put(std::span<std::byte const> in, std::error_code& ec, diagnostics* diag = nullptr);
 
+    /**
+     * Inside a data segment: the bytes still to come, and room for them, so
+     * that a caller can read the stream straight into the PDU instead of
+     * staging large segments in its own buffer (one copy less). Write into
+     * data_space(), then confirm with data_filled(n) (n <= its size); the
+     * digest and the state advance as put() would.
+     */
+    [[nodiscard]] std::size_t data_remaining() const noexcept { return state_ == state::data ? need_ - got_ : 0; }
+    [[nodiscard]] std::span<std::byte> data_space();
+    void data_filled(std::size_t n);
+
     [[nodiscard]] bool has_pdu() const noexcept { return state_ == state::complete; }
     /// True between PDUs (no partial PDU buffered).
     [[nodiscard]] bool idle() const noexcept { return state_ == state::bhs && got_ == 0; }
@@ -68,6 +79,7 @@ private:
     std::size_t put_ahs(std::span<std::byte const> in);
     std::size_t put_header_digest(std::span<std::byte const> in, std::error_code& ec, diagnostics* diag);
     std::size_t put_data(std::span<std::byte const> in);
+    void data_progress(std::size_t n);
     std::size_t put_padding(std::span<std::byte const> in);
     std::size_t put_data_digest(std::span<std::byte const> in, std::error_code& ec, diagnostics* diag);
     bool check_lengths(std::error_code& ec, diagnostics* diag);
