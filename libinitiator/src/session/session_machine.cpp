@@ -141,6 +141,7 @@ void session_machine::issue(pending p, time_point now)
     itt const tag = ffp_->submit(std::move(p.req));
     auto const deadline = cfg_.command_timeout > duration::zero() ? now + cfg_.command_timeout : time_point::max();
     in_flight_.emplace(tag.value(), in_flight{.id = p.id, .unit_attentions = p.unit_attentions, .lun_ = l, .deadline = deadline});
+    if (deadline != time_point::max()) deadlines_.push_back({deadline, tag.value(), p.id});
 }
 
 request_id session_machine::submit(scsi_request req, time_point now)
@@ -244,6 +245,7 @@ void session_machine::connection_failed(std::error_code ec, std::string detail, 
         ffp_.reset();
     }
     in_flight_.clear();
+    deadlines_.clear();
     fail_tmfs(errc::connection_closed);
     // Retry in submission order, ahead of anything queued meanwhile.
     std::sort(retry.begin(), retry.end(), [](pending const& a, pending const& b) { return a.id < b.id; });
@@ -403,6 +405,7 @@ void session_machine::end(std::error_code ec, std::string detail)
     fail_queued(ec ? ec : make_error_code(errc::session_ended));
     for (auto const& [tag, f] : in_flight_) done_.push_back(request_done{f.id, errc::session_ended, {}});
     in_flight_.clear();
+    deadlines_.clear();
     fail_tmfs(errc::session_ended);
     ffp_.reset();
     state_ = session_state::free;

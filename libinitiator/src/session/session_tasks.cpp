@@ -122,24 +122,34 @@ void session_machine::check_task_deadlines(time_point now)
         }
         escalate(t, now);
     }
-    std::vector<std::uint32_t> expired;
-    for (auto const& [tag, f] : in_flight_)
-        if (!f.timed_out && now >= f.deadline) expired.push_back(tag);
-    for (auto tag : expired) {
-        if (conn_ != conn_state::logged_in) return;
+    while (conn_ == conn_state::logged_in) {
+        auto const* e = live_deadline();
+        if (!e || now < e->at) return;
+        std::uint32_t const tag = e->tag;
+        deadlines_.pop_front();
         command_timed_out(tag, now);
     }
 }
 
-/// The earliest command or TMF deadline. A scan: at most a queue depth of
-/// entries, and far cheaper than the system call that precedes each call.
+session_machine::deadline_entry const* session_machine::live_deadline() const
+{
+    while (!deadlines_.empty()) {
+        auto const& e = deadlines_.front();
+        auto it = in_flight_.find(e.tag);
+        if (it != in_flight_.end() && it->second.id == e.id && !it->second.timed_out) return &e;
+        deadlines_.pop_front(); // finished, retried under another ITT, or already in error handling
+    }
+    return nullptr;
+}
+
+/// The earliest command or TMF deadline: the first live command deadline
+/// (they come in order) and a scan of the few TMFs.
 std::optional<time_point> session_machine::next_task_deadline() const
 {
     std::optional<time_point> next;
     for (auto const& [tag, t] : tmfs_)
         if (!next || t.deadline < *next) next = t.deadline;
-    for (auto const& [tag, f] : in_flight_)
-        if (!f.timed_out && f.deadline != time_point::max() && (!next || f.deadline < *next)) next = f.deadline;
+    if (auto const* e = live_deadline(); e && (!next || e->at < *next)) next = e->at;
     return next;
 }
 

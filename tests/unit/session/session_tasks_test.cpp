@@ -115,6 +115,27 @@ TEST_F(SessionTasks, TimedOutCommandIsAbortedAndFailsWithCommandTimeout)
     EXPECT_EQ(m_.state(), session_state::logged_in) << "the abort was enough";
 }
 
+TEST_F(SessionTasks, ARetriedCommandGetsAFreshDeadline)
+{
+    start_and_log_in();
+    time_point const issued = now_;
+    (void)m_.submit(tur(), now_);
+    (void)sent<pdu::scsi_command>();
+    now_ += 5s;
+    m_.on_transport_error(make_error_code(std::errc::connection_reset), now_);
+    expect_disconnect();
+    at(now_ + 2s); // DefaultTime2Wait
+    expect_connect();
+    log_in(8);
+    time_point const reissued = now_;
+    (void)sent<pdu::scsi_command>();
+    at(issued + 20s);
+    EXPECT_TRUE(idle()) << "the first deadline left with the first connection";
+    EXPECT_EQ(m_.poll_timeout(), reissued + 20s);
+    at(reissued + 20s);
+    EXPECT_EQ(sent<pdu::task_mgmt_request>().function, tmf_function::abort_task);
+}
+
 TEST_F(SessionTasks, UnansweredAbortEscalatesToLunResetAndInnocentCommandsRunAgain)
 {
     start_and_log_in();

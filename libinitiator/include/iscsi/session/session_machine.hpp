@@ -247,6 +247,17 @@ private:
     std::optional<ffp_connection> ffp_;
     std::map<std::uint32_t, in_flight> in_flight_; ///< ITT -> request
     std::map<std::uint32_t, tmf_in_flight> tmfs_;   ///< ITT -> TMF
+    /// Command deadlines in issue order, which is deadline order (one
+    /// command_timeout, a monotonic clock). Entries of finished commands are
+    /// dropped lazily: one whose ITT now names another request is stale.
+    struct deadline_entry {
+        time_point at;
+        std::uint32_t tag;
+        request_id id;
+    };
+    mutable std::deque<deadline_entry> deadlines_;
+    /// The front entry of deadlines_ that is still live, if any.
+    [[nodiscard]] deadline_entry const* live_deadline() const;
     std::optional<itt> ping_;
     std::optional<itt> logout_tag_;
 
