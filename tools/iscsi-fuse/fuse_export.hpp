@@ -3,7 +3,7 @@
 // "lun-N", whose size is the LU's capacity. read, write, fsync (SYNCHRONIZE
 // CACHE) and fallocate (punch hole = discard, zero range) map onto
 // blockdev::lun_device; nothing is cached in this process.
-#include "iscsi/blockdev/lun_device.hpp"
+#include "common/lun_login.hpp"
 
 #include <map>
 #include <memory>
@@ -13,14 +13,9 @@ struct fuse;
 
 namespace iscsi::tools {
 
-struct exported_lun {
-    std::uint64_t index = 0;
-    std::unique_ptr<blockdev::lun_device> device;
-};
-
 class fuse_export {
 public:
-    explicit fuse_export(std::map<std::string, exported_lun> files) : files_(std::move(files)) {}
+    explicit fuse_export(std::map<std::string, opened_lun> files) : files_(std::move(files)) {}
 
     /**
      * Creates the file system and mounts it (libfuse high-level API).
@@ -33,11 +28,11 @@ public:
     void close();
     ~fuse_export() { close(); }
 
-    [[nodiscard]] std::map<std::string, exported_lun> const& files() const noexcept { return files_; }
+    [[nodiscard]] std::map<std::string, opened_lun> const& files() const noexcept { return files_; }
     [[nodiscard]] blockdev::lun_device* find(char const* path) const noexcept;
 
 private:
-    std::map<std::string, exported_lun> files_; ///< "lun-1" -> device; fixed after construction
+    std::map<std::string, opened_lun> files_; ///< "lun-1" -> device; fixed after construction
     struct fuse* fuse_ = nullptr;
     bool mounted_ = false;
 };
