@@ -47,6 +47,9 @@ struct reader {
     clock_type::time_point start, stop_at;
     std::uint64_t done = 0;
     unsigned in_flight = 0;
+    /// One read buffer per queue slot: data is placed straight into it.
+    std::vector<std::vector<std::byte>> buffers;
+    std::vector<std::size_t> free_slots;
     bool failed = false;
     bool finished = false; ///< no more reads in flight after the deadline (or an error)
 
@@ -61,9 +64,14 @@ struct reader {
             next_lba = next_lba + o.blocks > span ? 0 : next_lba + o.blocks;
         }
         ++in_flight;
-        s->async_execute({iscsi::lun::from_index(o.lun), iscsi::scsi::read16(lba, o.blocks, block_size), {}},
-                         [this](std::error_code ec, session::scsi_outcome const& out) {
+        std::size_t const slot = free_slots.back();
+        free_slots.pop_back();
+        session::scsi_request req{iscsi::lun::from_index(o.lun), iscsi::scsi::read16(lba, o.blocks, block_size), {}};
+        req.read_into = {buffers[slot]};
+        s->async_execute(std::move(req),
+                         [this, slot](std::error_code ec, session::scsi_outcome const& out) {
                              --in_flight;
+                             free_slots.push_back(slot);
                              if (ec || out.status != 0) {
                                  if (!failed) std::cerr << "session_perf: READ failed: " << (ec ? ec.message() : "SCSI status") << "\n";
                                  failed = true;
@@ -133,6 +141,8 @@ int main(int argc, char** argv)
                                }
                                r.lu_blocks = cap->last_lba + 1;
                                r.block_size = cap->block_size;
+                               r.buffers.assign(o.qd, std::vector<std::byte>(std::size_t{o.blocks} * cap->block_size));
+                               for (std::size_t i = 0; i < o.qd; ++i) r.free_slots.push_back(i);
                                r.start = clock_type::now();
                                r.stop_at = r.start + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(o.seconds));
                                for (unsigned i = 0; i < o.qd; ++i) r.issue();

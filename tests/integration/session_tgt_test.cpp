@@ -100,7 +100,7 @@ TEST_P(SessionTgtR2T, WritesVerifyUnderThisInitialR2TAndImmediateData)
 
     auto w = rig.run(io_op::write, lun1, mixed_extents(0, blocks, 5), 16, 2);
     EXPECT_TRUE(w.ok()) << w;
-    auto r = rig.run(io_op::read_verify, lun1, mixed_extents(0, blocks, 6), 16, 2);
+    auto r = rig.run(io_op::read_verify_into, lun1, mixed_extents(0, blocks, 6), 16, 2);
     EXPECT_TRUE(r.ok()) << r;
     EXPECT_FALSE(rig.logout());
 }
@@ -131,6 +131,9 @@ TEST_F(SessionTgt, HeaderAndDataDigestsCarryIntactData)
     EXPECT_TRUE(w.ok()) << w;
     auto r = rig.run(io_op::read_verify, lun1, mixed_extents(0, blocks, 8), 32, 3);
     EXPECT_TRUE(r.ok()) << r;
+    // Placed straight into caller buffers: the data digest is checked over them.
+    auto into = rig.run(io_op::read_verify_into, lun1, mixed_extents(0, blocks, 9), 32, 3);
+    EXPECT_TRUE(into.ok()) << into;
     EXPECT_FALSE(rig.logout());
 }
 

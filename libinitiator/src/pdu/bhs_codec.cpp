@@ -55,7 +55,10 @@ std::error_code check_header(raw_pdu const& r, opcode expected, diagnostics* dia
                       hex_byte(static_cast<std::uint8_t>(op)) + " (" + std::string{name_of(op)} + ").");
         return e;
     }
-    if (r.ahs.size() != std::size_t{r.total_ahs_length()} * 4 || r.data.size() != r.data_segment_length())
+    // A placed data segment (reader placement) is elsewhere: data is empty.
+    std::size_t const data_size = r.data_placed ? r.data_segment_length() : r.data.size();
+    if (r.ahs.size() != std::size_t{r.total_ahs_length()} * 4 || data_size != r.data_segment_length() ||
+        (r.data_placed && !r.data.empty()))
         return malformed(diag, "The " + std::string{name_of(op)} +
                                    " PDU's TotalAHSLength or DataSegmentLength disagrees with its contents.");
     return {};

@@ -156,18 +156,55 @@ void reader::start_data()
         state_ = state::complete;  // §11.1: no data segment, no data digest
         return;
     }
-    pdu_.data.reserve(need_);  // bounded: check_lengths() ran at the end of the BHS
     state_ = state::data;
+    placed_.clear();
+    piece_ = piece_off_ = 0;
+    if (placement_) {
+        auto where = placement_(pdu_);
+        std::size_t total = 0;
+        for (auto s : where) total += s.size();
+        if (!where.empty() && total == need_) {
+            placed_ = std::move(where);
+            pdu_.data_placed = true;
+            advance_placed(0); // skip empty pieces
+            return;
+        }
+    }
+    pdu_.data.reserve(need_);  // bounded: check_lengths() ran at the end of the BHS
+}
+
+std::span<std::byte> reader::placed_region()
+{
+    return placed_[piece_].subspan(piece_off_);
+}
+
+void reader::advance_placed(std::size_t n)
+{
+    piece_off_ += n;
+    while (piece_ < placed_.size() && piece_off_ == placed_[piece_].size()) {
+        ++piece_;
+        piece_off_ = 0;
+    }
 }
 
 std::size_t reader::put_data(std::span<std::byte const> in)
 {
     std::size_t const n = std::min(in.size(), need_ - got_);
     auto const chunk = in.first(n);
-    if (pdu_.data.size() == got_)
+    if (digests_.data) crc_.update(chunk);
+    if (!placed_.empty()) {
+        for (std::size_t done = 0; done < n;) {
+            auto room = placed_region();
+            std::size_t const m = std::min(room.size(), n - done);
+            std::copy_n(chunk.begin() + static_cast<std::ptrdiff_t>(done), m, room.begin());
+            advance_placed(m);
+            done += m;
+        }
+    } else if (pdu_.data.size() == got_) {
         pdu_.data.insert(pdu_.data.end(), chunk.begin(), chunk.end());
-    else // data_space() already sized the buffer
+    } else { // data_space() already sized the buffer
         std::copy(chunk.begin(), chunk.end(), pdu_.data.begin() + static_cast<std::ptrdiff_t>(got_));
+    }
     data_progress(n);
     return n;
 }
@@ -175,16 +212,22 @@ std::size_t reader::put_data(std::span<std::byte const> in)
 std::span<std::byte> reader::data_space()
 {
     if (state_ != state::data) return {};
+    if (!placed_.empty()) return placed_region();
     if (pdu_.data.size() < need_) pdu_.data.resize(need_);
     return std::span{pdu_.data}.subspan(got_, need_ - got_);
 }
 
-void reader::data_filled(std::size_t n) { data_progress(std::min(n, data_remaining())); }
+void reader::data_filled(std::size_t n)
+{
+    auto const region = data_space().first(std::min(n, data_space().size()));
+    if (digests_.data) crc_.update(region);
+    if (!placed_.empty()) advance_placed(region.size());
+    data_progress(region.size());
+}
 
-/// n more bytes of the data segment are in pdu_.data at got_.
+/// n more bytes of the data segment have arrived (and been digested).
 void reader::data_progress(std::size_t n)
 {
-    if (digests_.data) crc_.update(std::span{pdu_.data}.subspan(got_, n));
     got_ += n;
     if (got_ == need_) {
         got_ = 0;
@@ -236,6 +279,7 @@ raw_pdu reader::take()
 {
     raw_pdu out = std::move(pdu_);
     pdu_ = raw_pdu{};
+    placed_.clear();
     state_ = state::bhs;
     got_ = 0;
     return out;

@@ -105,7 +105,7 @@ itt ffp_connection::submit(scsi_request req)
     }
     // Data-In fills it in order (DataPDUInOrder=Yes) by appending: reserving
     // instead of resizing spares zeroing a buffer about to be overwritten.
-    if (c.read) t.out.data.reserve(edtl);
+    if (c.read && t.req.read_into.empty()) t.out.data.reserve(edtl);
     t.immediate_bytes = imm;
     itt const tag = add_task(std::move(t));
     c.itt_ = tag;
@@ -288,6 +288,7 @@ void ffp_connection::complete(itt tag, std::error_code ec)
         case task_kind::scsi: break;
         }
         t.out.data.resize(std::min<std::size_t>(t.out.data.size(), t.received));
+        t.out.received = t.received;
         return outcome_t{std::in_place_type<scsi_outcome>, std::move(t.out)};
     };
     std::optional<scsi_request> req;

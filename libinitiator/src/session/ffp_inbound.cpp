@@ -18,6 +18,31 @@
 
 namespace iscsi::session {
 
+namespace {
+
+/// The parts of the scatter list `buffers` that bytes [offset, offset+length)
+/// of the transfer occupy; empty when the list is too short.
+std::vector<std::span<std::byte>> pieces(std::vector<std::span<std::byte>> const& buffers, std::size_t offset,
+                                         std::size_t length)
+{
+    std::vector<std::span<std::byte>> out;
+    for (auto b : buffers) {
+        if (length == 0) break;
+        if (offset >= b.size()) {
+            offset -= b.size();
+            continue;
+        }
+        std::size_t const n = std::min(b.size() - offset, length);
+        out.push_back(b.subspan(offset, n));
+        offset = 0;
+        length -= n;
+    }
+    if (length != 0) out.clear();
+    return out;
+}
+
+} // namespace
+
 void ffp_connection::handle_pdu(pdu::raw_pdu const& raw)
 {
     if (error_) return;
@@ -84,18 +109,15 @@ void ffp_connection::on_data_in(pdu::raw_pdu const& raw)
         return fail(errc::sequence_error, "Data-In DataSN " + std::to_string(r->data_sn.value()) +
                                               ", expected " + std::to_string(t.next_data_sn.value()));
     ++t.next_data_sn;
-    std::size_t const end = std::size_t{r->buffer_offset} + raw.data.size();
+    // Placed data (placement_for) is already in the caller's buffers.
+    std::size_t const length = raw.data_placed ? raw.data_segment_length() : raw.data.size();
+    std::size_t const end = std::size_t{r->buffer_offset} + length;
     std::size_t const expected = t.req.cmd.dir == scsi::data_direction::write ? 0 : t.req.cmd.expected_length;
     if (end > expected)
         return fail(errc::data_overrun, "Data-In up to byte " + std::to_string(end) + " of a " +
                                             std::to_string(expected) + "-byte read");
-    auto& buf = t.out.data;
-    if (r->buffer_offset == buf.size()) {
-        buf.insert(buf.end(), raw.data.begin(), raw.data.end()); // in order: the usual case
-    } else {
-        if (end > buf.size()) buf.resize(end);
-        std::copy(raw.data.begin(), raw.data.end(), buf.begin() + r->buffer_offset);
-    }
+    if (!store_data_in(t, r->buffer_offset, raw))
+        return fail(errc::data_overrun, "Data-In up to byte " + std::to_string(end) + " beyond the read buffers");
     t.received = std::max(t.received, static_cast<std::uint32_t>(end));
     if (r->status_present) {
         // Phase collapse (§11.7.4): status in the last Data-In, no SCSI Response.
@@ -106,6 +128,41 @@ void ffp_connection::on_data_in(pdu::raw_pdu const& raw)
         t.out.overflow = r->residual_overflow;
         complete(r->itt_);
     }
+}
+
+bool ffp_connection::store_data_in(task& t, std::uint32_t offset, pdu::raw_pdu const& raw)
+{
+    if (raw.data_placed) return true;
+    if (!t.req.read_into.empty()) {
+        auto where = pieces(t.req.read_into, offset, raw.data.size());
+        if (where.empty() && !raw.data.empty()) return false;
+        std::size_t done = 0;
+        for (auto piece : where) {
+            std::copy_n(raw.data.begin() + static_cast<std::ptrdiff_t>(done), piece.size(), piece.begin());
+            done += piece.size();
+        }
+        return true;
+    }
+    auto& buf = t.out.data;
+    if (offset == buf.size()) {
+        buf.insert(buf.end(), raw.data.begin(), raw.data.end()); // in order: the usual case
+    } else {
+        if (offset + raw.data.size() > buf.size()) buf.resize(offset + raw.data.size());
+        std::copy(raw.data.begin(), raw.data.end(), buf.begin() + offset);
+    }
+    return true;
+}
+
+std::vector<std::span<std::byte>> ffp_connection::placement_for(pdu::raw_pdu const& header)
+{
+    if (error_ || header.op() != pdu::opcode::data_in) return {};
+    auto it = tasks_.find(header.task_tag().value());
+    if (it == tasks_.end() || it->second.kind != task_kind::scsi || it->second.req.read_into.empty()) return {};
+    task const& t = it->second;
+    std::uint32_t const offset = load_be32(std::span{header.bhs}.subspan(40)); // Buffer Offset (§11.7.5)
+    std::size_t const length = header.data_segment_length();
+    if (t.req.cmd.dir == scsi::data_direction::write || offset + length > t.req.cmd.expected_length) return {};
+    return pieces(t.req.read_into, offset, length);
 }
 
 void ffp_connection::on_r2t(pdu::raw_pdu const& raw)

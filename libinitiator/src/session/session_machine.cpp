@@ -161,6 +161,12 @@ request_id session_machine::submit(scsi_request req, time_point now)
     return id;
 }
 
+std::vector<std::span<std::byte>> session_machine::placement_for(pdu::raw_pdu const& header)
+{
+    if ((conn_ != conn_state::logged_in && conn_ != conn_state::in_logout) || !ffp_) return {};
+    return ffp_->placement_for(header);
+}
+
 void session_machine::on_pdu(pdu::raw_pdu const& p, time_point now)
 {
     if (conn_ == conn_state::in_login) {

@@ -20,6 +20,8 @@ constexpr std::size_t read_chunk = 256 * 1024;
 /// Data still to come in a segment from which reading it in place pays
 /// (smaller pieces are cheaper through the buffer: fewer system calls).
 constexpr std::size_t direct_read_threshold = 16 * 1024;
+/// What a refill takes while large segments flow: a BHS, digests, an AHS.
+constexpr std::size_t header_chunk = 4096;
 } // namespace
 
 pdu_stream::pdu_stream(asio::any_io_executor ex) : socket_(std::move(ex)), in_(read_chunk) {}
@@ -95,7 +97,11 @@ asio::awaitable<result<pdu::raw_pdu>> pdu_stream::read(diagnostics* diag)
             in_begin_ += reader_.put(avail, ec, diag);
             if (ec) co_return ec;
         }
-        if (reader_.has_pdu()) co_return reader_.take();
+        if (reader_.has_pdu()) {
+            pdu::raw_pdu p = reader_.take();
+            large_segments_ = p.data_segment_length() >= direct_read_threshold;
+            co_return p;
+        }
         // Everything buffered was consumed. The rest of a large data segment
         // goes straight into the PDU; anything else refills the buffer.
         in_begin_ = in_end_ = 0;
@@ -107,7 +113,10 @@ asio::awaitable<result<pdu::raw_pdu>> pdu_stream::read(diagnostics* diag)
             reader_.data_filled(n);
             continue;
         }
-        auto [ec, n] = co_await socket_.async_read_some(asio::buffer(in_), use_tuple);
+        // While large segments flow (1 MiB reads), take little more than a
+        // header into the buffer, so the segment itself is read in place.
+        std::size_t const want = large_segments_ && reader_.idle() ? header_chunk : in_.size();
+        auto [ec, n] = co_await socket_.async_read_some(asio::buffer(in_.data(), want), use_tuple);
         if (ec == asio::error::eof) co_return make_error_code(errc::connection_closed);
         if (ec) co_return std::error_code(ec);
         in_end_ = n;

@@ -206,6 +206,11 @@ asio::awaitable<void> scsi_session::run_connect(std::shared_ptr<link> l, discove
 asio::awaitable<void> scsi_session::run_reader(std::shared_ptr<link> l)
 {
     auto self = shared_from_this();
+    // Data-In for reads with caller buffers goes straight into them. Only
+    // while this link is current: a stale connection's bytes go nowhere.
+    l->stream.set_placement([this, lp = l.get()](pdu::raw_pdu const& header) {
+        return lp->closed ? std::vector<std::span<std::byte>>{} : machine_.placement_for(header);
+    });
     for (;;) {
         auto r = co_await l->stream.read();
         if (l->closed) co_return;

@@ -151,6 +151,73 @@ TEST(Reader, DataReadInPlaceFramesTheSamePdusMixedWithPut)
     }
 }
 
+/// Direct placement: every data segment goes to caller pieces (three of
+/// uneven sizes), through put() and data_space() alike, at every step size;
+/// digests are checked over the placed bytes.
+TEST(Reader, PlacedDataLandsInTheCallersPiecesAndPassesTheDigest)
+{
+    auto const pdus = test::all_samples_encoded();
+    for (auto d : all_digest_options) {
+        auto const stream = stream_of(pdus, d);
+        for (std::size_t step : {std::size_t{1}, std::size_t{5}, std::size_t{4096}}) {
+            reader r{roomy(), d};
+            std::vector<std::vector<std::byte>> buffers; // one per placed PDU, filled in three pieces
+            r.set_placement([&](raw_pdu const& h) {
+                std::size_t const n = h.data_segment_length();
+                auto& buf = buffers.emplace_back(n);
+                std::span<std::byte> const all{buf};
+                std::size_t const a = n / 3, b = n / 2;
+                return std::vector<std::span<std::byte>>{all.first(a), all.subspan(a, b - a), all.subspan(b)};
+            });
+            std::vector<raw_pdu> got;
+            std::error_code ec;
+            bool direct = false;
+            for (std::size_t i = 0; i < stream.size() && !ec;) {
+                std::size_t const n0 = std::min(step, stream.size() - i);
+                direct = !direct;
+                if (direct && r.data_remaining() > 0) {
+                    auto room = r.data_space();
+                    std::size_t const n = std::min(n0, room.size());
+                    std::copy_n(stream.begin() + static_cast<std::ptrdiff_t>(i), n, room.begin());
+                    r.data_filled(n);
+                    i += n;
+                } else {
+                    i += r.put(std::span{stream}.subspan(i, n0), ec);
+                }
+                if (r.has_pdu()) got.push_back(r.take());
+            }
+            ASSERT_FALSE(ec) << describe(d) << ", step " << step << ": " << ec.message();
+            ASSERT_EQ(got.size(), pdus.size());
+            std::size_t placed = 0;
+            for (std::size_t k = 0; k < pdus.size(); ++k) {
+                EXPECT_EQ(got[k].bhs, pdus[k].bhs);
+                if (pdus[k].data.empty()) continue;
+                ASSERT_TRUE(got[k].data_placed) << k;
+                EXPECT_TRUE(got[k].data.empty());
+                ASSERT_LT(placed, buffers.size());
+                EXPECT_EQ(buffers[placed++], pdus[k].data) << describe(d) << ", step " << step << ", PDU " << k;
+            }
+        }
+    }
+}
+
+TEST(Reader, PlacementOfTheWrongSizeKeepsTheDataInThePdu)
+{
+    auto const pdus = test::all_samples_encoded();
+    reader r{roomy(), {}};
+    std::vector<std::byte> small(1);
+    r.set_placement([&](raw_pdu const&) { return std::vector<std::span<std::byte>>{small}; });
+    auto const got = feed_all(r, stream_of(pdus, {}));
+    ASSERT_FALSE(got.ec);
+    for (auto const& p : got.pdus) EXPECT_FALSE(p.data_placed && !p.data.empty());
+    EXPECT_EQ(got.pdus.size(), pdus.size());
+    for (std::size_t k = 0; k < pdus.size(); ++k) {
+        if (pdus[k].data.size() != 1) {
+            EXPECT_EQ(got.pdus[k].data, pdus[k].data) << k;
+        }
+    }
+}
+
 TEST(Reader, DataSpaceIsEmptyOutsideADataSegment)
 {
     reader r{roomy(), {}};

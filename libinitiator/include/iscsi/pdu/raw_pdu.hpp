@@ -28,6 +28,9 @@ struct raw_pdu {
     std::vector<std::byte> ahs;
     /// The data segment, without padding.
     std::vector<std::byte> data;
+    /// The data segment went where the reader's placement put it (a
+    /// caller's read buffer); `data` is empty (see reader::set_placement).
+    bool data_placed = false;
 
     /// Opcode bits of byte 0, with the I bit masked off. May be a value
     /// outside the enum when the peer sent an unknown opcode.

@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <system_error>
 
@@ -60,6 +61,18 @@ public:
      * digest and the state advance as put() would.
      */
     [[nodiscard]] std::size_t data_remaining() const noexcept { return state_ == state::data ? need_ - got_ : 0; }
+
+    /**
+     * Direct data placement: once a PDU's header is complete (and its
+     * digest checked), `f` may name where its data segment goes instead of
+     * raw_pdu::data, as pieces whose sizes add up to DataSegmentLength (any
+     * other answer, e.g. empty, keeps the data in the PDU). The PDU then
+     * arrives with `data` empty and `data_placed` set; the data digest is
+     * checked over the placed bytes. With data_space() this lets a Data-In
+     * go from the socket straight into the caller's read buffer.
+     */
+    using placement_fn = std::function<std::vector<std::span<std::byte>>(raw_pdu const& header)>;
+    void set_placement(placement_fn f) { placement_ = std::move(f); }
     [[nodiscard]] std::span<std::byte> data_space();
     void data_filled(std::size_t n);
 
@@ -80,6 +93,9 @@ private:
     std::size_t put_header_digest(std::span<std::byte const> in, std::error_code& ec, diagnostics* diag);
     std::size_t put_data(std::span<std::byte const> in);
     void data_progress(std::size_t n);
+    /// The writable region at data offset got_: the current placed piece, or pdu_.data.
+    [[nodiscard]] std::span<std::byte> placed_region();
+    void advance_placed(std::size_t n);
     std::size_t put_padding(std::span<std::byte const> in);
     std::size_t put_data_digest(std::span<std::byte const> in, std::error_code& ec, diagnostics* diag);
     bool check_lengths(std::error_code& ec, diagnostics* diag);
@@ -98,6 +114,10 @@ private:
     std::size_t got_ = 0;     ///< bytes of the current field received so far
     std::size_t need_ = 0;    ///< size of the current field
     crc32c crc_;
+    placement_fn placement_;
+    std::vector<std::span<std::byte>> placed_; ///< empty: the data goes to pdu_.data
+    std::size_t piece_ = 0;                    ///< placed_ piece being filled
+    std::size_t piece_off_ = 0;                ///< bytes of it filled
     std::array<std::byte, digest_size> digest_{};
     raw_pdu pdu_;
     std::array<std::byte, bhs_size> discarded_{};

@@ -60,6 +60,14 @@ public:
     itt submit_tmf(pdu::tmf_function function, lun l, std::optional<itt> referenced = std::nullopt);
 
     void handle_pdu(pdu::raw_pdu const& raw);
+    /**
+     * Where the data of an incoming PDU should go (pdu::reader placement):
+     * for a Data-In of a read with read_into buffers, the part of them its
+     * Buffer Offset and length cover; otherwise nothing (data stays in the
+     * PDU). A Data-In that does not fit gets nothing here and fails in
+     * handle_pdu as data_overrun.
+     */
+    [[nodiscard]] std::vector<std::span<std::byte>> placement_for(pdu::raw_pdu const& header);
 
     [[nodiscard]] std::optional<pdu::raw_pdu> poll_transmit();
     [[nodiscard]] std::optional<completion> poll_completion();
@@ -115,6 +123,8 @@ private:
     task* task_for(itt tag, task_kind kind, char const* what);
     void on_scsi_response(pdu::raw_pdu const& raw);
     void on_data_in(pdu::raw_pdu const& raw);
+    /// Puts a Data-In payload where it belongs; false when it does not fit the read buffers.
+    bool store_data_in(task& t, std::uint32_t offset, pdu::raw_pdu const& raw);
     void on_r2t(pdu::raw_pdu const& raw);
     void on_nop_in(pdu::raw_pdu const& raw);
     void on_text_response(pdu::raw_pdu const& raw);

@@ -158,6 +158,9 @@ public:
     void on_transport_error(std::error_code ec, time_point now);
     void on_pdu(pdu::raw_pdu const& p, time_point now);
     void on_timeout(time_point now);
+    /// Direct data placement for the reader of the current connection
+    /// (ffp_connection::placement_for); nothing outside the full feature phase.
+    [[nodiscard]] std::vector<std::span<std::byte>> placement_for(pdu::raw_pdu const& header);
 
     [[nodiscard]] std::optional<session_action> poll_action();
     [[nodiscard]] std::optional<request_done> poll_completion();

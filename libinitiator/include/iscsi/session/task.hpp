@@ -12,6 +12,7 @@
 #include "iscsi/text/key_value.hpp"
 
 #include <cstdint>
+#include <span>
 #include <system_error>
 #include <variant>
 #include <vector>
@@ -24,12 +25,21 @@ struct scsi_request {
     /// For writes: exactly cmd.expected_length bytes.
     std::vector<std::byte> data_out;
     pdu::task_attribute attr = pdu::task_attribute::simple;
+    /**
+     * For reads: the caller's buffers (scatter list, in order) that receive
+     * the data instead of scsi_outcome::data. They must stay valid until the
+     * command completes. With a driver that places data directly
+     * (scsi_session), Data-In payloads go from the socket straight into
+     * them: no copy in user space.
+     */
+    std::vector<std::span<std::byte>> read_into{};
 };
 
 struct scsi_outcome {
     pdu::service_response response = pdu::service_response::command_completed;
     std::uint8_t status = 0;       ///< SAM status; 0 = GOOD
-    std::vector<std::byte> data;   ///< Data-In, trimmed to what the target sent
+    std::vector<std::byte> data;   ///< Data-In, trimmed to what the target sent (empty with read_into)
+    std::uint32_t received = 0;    ///< bytes of Data-In received (into data or read_into)
     std::vector<std::byte> sense;  ///< sense data with CHECK CONDITION
     std::uint32_t residual = 0;
     bool underflow = false;

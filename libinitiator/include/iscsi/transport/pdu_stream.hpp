@@ -43,6 +43,8 @@ public:
     /// Digests and receive limits take effect from the next PDU (after login).
     void set_digests(pdu::digest_options d) noexcept;
     void set_limits(pdu::reader_limits l) noexcept { reader_.set_limits(l); }
+    /// Direct data placement for incoming PDUs (pdu::reader::set_placement).
+    void set_placement(pdu::reader::placement_fn f) { reader_.set_placement(std::move(f)); }
 
     void close() noexcept;
     [[nodiscard]] bool is_open() const noexcept { return socket_.is_open(); }
@@ -56,6 +58,7 @@ private:
     std::vector<std::byte> in_;
     std::size_t in_begin_ = 0;
     std::size_t in_end_ = 0;
+    bool large_segments_ = false; ///< the last PDU's data segment was read in place
     std::vector<std::byte> out_;
 };
 
