@@ -48,6 +48,18 @@ protected:
         return cap ? cap->last_lba + 1 : 0;
     }
 
+    /// Writes generation `gen` over the whole LU in mixed extents at `qd`,
+    /// reads it back cut differently (with `read`) and logs out.
+    static void write_verify_logout(session_rig& rig, std::uint64_t blocks, std::uint32_t seed, unsigned qd,
+                                    std::uint32_t gen, io_op read = io_op::read_verify)
+    {
+        auto w = rig.run(io_op::write, lun1, mixed_extents(0, blocks, seed), qd, gen);
+        EXPECT_TRUE(w.ok()) << w;
+        auto r = rig.run(read, lun1, mixed_extents(0, blocks, seed + 1), qd, gen);
+        EXPECT_TRUE(r.ok()) << r;
+        EXPECT_FALSE(rig.logout());
+    }
+
     tgtd_process tgt;
 };
 
@@ -98,11 +110,7 @@ TEST_P(SessionTgtR2T, WritesVerifyUnderThisInitialR2TAndImmediateData)
     EXPECT_LT(negotiated->first_burst_length, negotiated->max_burst_length)
         << "large writes must mix unsolicited data with R2T-solicited bursts";
 
-    auto w = rig.run(io_op::write, lun1, mixed_extents(0, blocks, 5), 16, 2);
-    EXPECT_TRUE(w.ok()) << w;
-    auto r = rig.run(io_op::read_verify_into, lun1, mixed_extents(0, blocks, 6), 16, 2);
-    EXPECT_TRUE(r.ok()) << r;
-    EXPECT_FALSE(rig.logout());
+    write_verify_logout(rig, blocks, 5, 16, 2, io_op::read_verify_into);
 }
 
 INSTANTIATE_TEST_SUITE_P(, SessionTgtR2T, ::testing::Combine(::testing::Bool(), ::testing::Bool()),
@@ -127,14 +135,8 @@ TEST_F(SessionTgt, HeaderAndDataDigestsCarryIntactData)
     EXPECT_EQ(negotiated->header_digest, text::digest::crc32c);
     EXPECT_EQ(negotiated->data_digest, text::digest::crc32c);
 
-    auto w = rig.run(io_op::write, lun1, mixed_extents(0, blocks, 7), 32, 3);
-    EXPECT_TRUE(w.ok()) << w;
-    auto r = rig.run(io_op::read_verify, lun1, mixed_extents(0, blocks, 8), 32, 3);
-    EXPECT_TRUE(r.ok()) << r;
-    // Placed straight into caller buffers: the data digest is checked over them.
-    auto into = rig.run(io_op::read_verify_into, lun1, mixed_extents(0, blocks, 9), 32, 3);
-    EXPECT_TRUE(into.ok()) << into;
-    EXPECT_FALSE(rig.logout());
+    // Read into caller buffers: the data digest is checked over the placed bytes.
+    write_verify_logout(rig, blocks, 7, 32, 3, io_op::read_verify_into);
 }
 
 TEST_F(SessionTgt, TargetKilledAndRestartedDuringWritesSessionRecoversAndDataVerifies)
@@ -223,11 +225,7 @@ TEST_F(SessionTgt, LunResetDuringWritesLeavesTheSessionUsable)
               << " ended by it\n";
 
     // The LU reports the reset as a UNIT ATTENTION (29/03), retried for us.
-    auto again = rig.run(io_op::write, lun1, mixed_extents(0, blocks, 32), 32, 8);
-    EXPECT_TRUE(again.ok()) << again;
-    auto r = rig.run(io_op::read_verify, lun1, mixed_extents(0, blocks, 33), 32, 8);
-    EXPECT_TRUE(r.ok()) << r;
-    EXPECT_FALSE(rig.logout());
+    write_verify_logout(rig, blocks, 32, 32, 8);
 }
 
 TEST_F(SessionTgt, CancelledCommandsAreAbortedOrCompleteAndTheSessionGoesOn)

@@ -5,7 +5,9 @@
 #include "iscsi/scsi/inquiry.hpp"
 #include "iscsi/scsi/report_luns.hpp"
 
+#include <csignal>
 #include <fstream>
+#include <pthread.h>
 #include <iostream>
 #include <random>
 
@@ -67,6 +69,30 @@ std::string check_login_options(login_options const& o)
     if (!o.chap_user.empty() && o.chap_secret_file.empty()) return "--chap-user needs --chap-secret-file";
     if (!o.mutual_user.empty() && o.mutual_secret_file.empty()) return "--mutual-user needs --mutual-secret-file";
     return {};
+}
+
+namespace {
+sigset_t termination_signals()
+{
+    sigset_t set;
+    sigemptyset(&set);
+    for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, s);
+    return set;
+}
+} // namespace
+
+void block_termination_signals()
+{
+    sigset_t const set = termination_signals();
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int wait_for_termination()
+{
+    sigset_t const set = termination_signals();
+    int sig = 0;
+    sigwait(&set, &sig);
+    return sig;
 }
 
 void die(char const* tool, std::string const& why)

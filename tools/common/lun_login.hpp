@@ -27,6 +27,12 @@ void add_login_options(CLI::App& app, login_options& o);
 /// error message, or empty.
 std::string check_login_options(login_options const& o);
 
+/// Blocks SIGINT, SIGTERM and SIGHUP in this thread and every thread it
+/// starts later, so that one thread can take them with wait_for_termination().
+void block_termination_signals();
+/// Waits for SIGINT, SIGTERM or SIGHUP; returns which.
+int wait_for_termination();
+
 /// Prints "TOOL: WHY" on stderr and exits with status 1.
 [[noreturn]] void die(char const* tool, std::string const& why);
 

@@ -67,11 +67,7 @@ void attach_loops(fuse_export const& ex, options const& o, discovery::portal con
 /// then the kernel detaches the device, the mount goes, and we exit.
 void wait_for_signals(options const& o, loops& ls, std::atomic<bool> const& finished)
 {
-    sigset_t set;
-    sigemptyset(&set);
-    for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, s);
-    int sig = 0;
-    sigwait(&set, &sig);
+    (void)wait_for_termination();
     if (finished) return;
     std::lock_guard g(ls.m);
     ls.closing = true;
@@ -120,12 +116,7 @@ int run(options const& o)
 
 int main(int argc, char** argv)
 {
-    // Signals are taken by one thread (sigwait); every thread started from
-    // here on inherits the mask.
-    sigset_t set;
-    sigemptyset(&set);
-    for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, s);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    iscsi::tools::block_termination_signals(); // taken by one thread, with sigwait
 
     iscsi::tools::options o;
     CLI::App app{"Export the LUNs of an iSCSI target as files (FUSE) and loop block devices"};

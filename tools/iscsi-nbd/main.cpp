@@ -90,11 +90,7 @@ int run(options const& o)
         }
     });
 
-    sigset_t set;
-    sigemptyset(&set);
-    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, sig);
-    int sig = 0;
-    sigwait(&set, &sig);
+    (void)wait_for_termination();
     ::shutdown(lfd, SHUT_RDWR);
     acceptor.join();
     {
@@ -113,10 +109,7 @@ int run(options const& o)
 
 int main(int argc, char** argv)
 {
-    sigset_t set;
-    sigemptyset(&set);
-    for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, s);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    iscsi::tools::block_termination_signals(); // taken by run(), with sigwait
 
     iscsi::tools::options o;
     CLI::App app{"Serve the LUNs of an iSCSI target over NBD on a Unix socket"};

@@ -61,6 +61,30 @@ fed feed_all(reader& r, std::span<std::byte const> stream, diagnostics* diag = n
     return feed(r, {stream}, diag);
 }
 
+/// What pdu_stream does: `step` bytes at a time, alternately written in
+/// place into data_space() (inside a data segment) and given to put().
+fed feed_mixed(reader& r, std::vector<std::byte> const& stream, std::size_t step)
+{
+    fed out;
+    bool direct = false;
+    for (std::size_t i = 0; i < stream.size() && !out.ec;) {
+        std::size_t const n0 = std::min(step, stream.size() - i);
+        direct = !direct;
+        if (direct && r.data_remaining() > 0) {
+            auto room = r.data_space();
+            EXPECT_EQ(room.empty(), false);
+            std::size_t const n = std::min(n0, room.size());
+            std::copy_n(stream.begin() + static_cast<std::ptrdiff_t>(i), n, room.begin());
+            r.data_filled(n);
+            i += n;
+        } else {
+            i += r.put(std::span{stream}.subspan(i, n0), out.ec);
+        }
+        if (r.has_pdu()) out.pdus.push_back(r.take());
+    }
+    return out;
+}
+
 std::vector<std::byte> stream_of(std::vector<raw_pdu> const& pdus, digest_options d)
 {
     std::vector<std::byte> out;
@@ -127,26 +151,9 @@ TEST(Reader, DataReadInPlaceFramesTheSamePdusMixedWithPut)
         auto const stream = stream_of(pdus, d);
         for (std::size_t step : {std::size_t{1}, std::size_t{3}, std::size_t{64}, std::size_t{5000}}) {
             reader r{roomy(), d};
-            std::vector<raw_pdu> got;
-            std::error_code ec;
-            bool direct = false;
-            for (std::size_t i = 0; i < stream.size() && !ec;) {
-                std::size_t const n0 = std::min(step, stream.size() - i);
-                direct = !direct; // alternate: in place, then put(), then in place...
-                if (direct && r.data_remaining() > 0) {
-                    auto room = r.data_space();
-                    ASSERT_EQ(room.size(), r.data_remaining());
-                    std::size_t const n = std::min(n0, room.size());
-                    std::copy_n(stream.begin() + static_cast<std::ptrdiff_t>(i), n, room.begin());
-                    r.data_filled(n);
-                    i += n;
-                } else {
-                    i += r.put(std::span{stream}.subspan(i, n0), ec);
-                }
-                if (r.has_pdu()) got.push_back(r.take());
-            }
-            ASSERT_FALSE(ec) << describe(d) << ", step " << step << ": " << ec.message();
-            ASSERT_EQ(got, pdus) << describe(d) << ", step " << step;
+            auto const got = feed_mixed(r, stream, step);
+            ASSERT_FALSE(got.ec) << describe(d) << ", step " << step << ": " << got.ec.message();
+            ASSERT_EQ(got.pdus, pdus) << describe(d) << ", step " << step;
         }
     }
 }
@@ -169,24 +176,9 @@ TEST(Reader, PlacedDataLandsInTheCallersPiecesAndPassesTheDigest)
                 std::size_t const a = n / 3, b = n / 2;
                 return std::vector<std::span<std::byte>>{all.first(a), all.subspan(a, b - a), all.subspan(b)};
             });
-            std::vector<raw_pdu> got;
-            std::error_code ec;
-            bool direct = false;
-            for (std::size_t i = 0; i < stream.size() && !ec;) {
-                std::size_t const n0 = std::min(step, stream.size() - i);
-                direct = !direct;
-                if (direct && r.data_remaining() > 0) {
-                    auto room = r.data_space();
-                    std::size_t const n = std::min(n0, room.size());
-                    std::copy_n(stream.begin() + static_cast<std::ptrdiff_t>(i), n, room.begin());
-                    r.data_filled(n);
-                    i += n;
-                } else {
-                    i += r.put(std::span{stream}.subspan(i, n0), ec);
-                }
-                if (r.has_pdu()) got.push_back(r.take());
-            }
-            ASSERT_FALSE(ec) << describe(d) << ", step " << step << ": " << ec.message();
+            auto const fed_pdus = feed_mixed(r, stream, step);
+            ASSERT_FALSE(fed_pdus.ec) << describe(d) << ", step " << step << ": " << fed_pdus.ec.message();
+            auto const& got = fed_pdus.pdus;
             ASSERT_EQ(got.size(), pdus.size());
             std::size_t placed = 0;
             for (std::size_t k = 0; k < pdus.size(); ++k) {
