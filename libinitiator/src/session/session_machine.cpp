@@ -222,8 +222,14 @@ void session_machine::drain_connection(time_point now)
             note(session_notice::kind::async_event, {}, "the target requested a logout");
             return connection_failed(errc::target_dropped, "the target requested a logout", now);
         }
-        if (*e == async_event::negotiation_requested)
-            note(session_notice::kind::async_event, {}, "the target asked for renegotiation; ignored");
+        if (*e == async_event::negotiation_requested) {
+            // §11.9.1 event 4: the initiator MUST answer with a Text Request
+            // (possibly empty) as early as possible. We have nothing to
+            // change: an empty one lets the target propose; its answer needs
+            // nothing from us (ffp applies no keys mid-session).
+            ffp_->submit_text({});
+            note(session_notice::kind::async_event, {}, "the target asked to renegotiate: empty Text Request sent");
+        }
     }
     if (ffp_->error()) return connection_failed(ffp_->error(), ffp_->diag().message, now);
     while (auto p = ffp_->poll_transmit()) actions_.push_back(std::move(*p));

@@ -270,6 +270,20 @@ TEST_F(SessionMachine, TargetRequestedLogoutRecoversTheSession)
     expect_connect();
 }
 
+TEST_F(SessionMachine, RenegotiationRequestIsAnsweredWithATextRequest)
+{
+    start_and_log_in();
+    feed(async_message().event(pdu::async_event::negotiation_requested).parameters(0, 0, 0).stat_sn(102).window(1, 32));
+    auto text = sent<pdu::text_request>();
+    EXPECT_TRUE(text.final);
+    EXPECT_TRUE(text.data.empty()) << "§11.9.1: an empty Text Request is enough";
+    EXPECT_EQ(notice(), session_notice::kind::async_event);
+    feed(text_response().itt(text.itt_.value()).ttt(0xffffffff).final().stat_sn(103).window(1, 32));
+    EXPECT_EQ(m_.state(), session_state::logged_in);
+    EXPECT_TRUE(idle());
+    EXPECT_FALSE(m_.poll_completion()) << "the exchange is the machine's own";
+}
+
 TEST_F(SessionMachine, LoginFailuresDuringRecoveryAreRetried)
 {
     start_and_log_in();

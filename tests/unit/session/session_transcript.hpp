@@ -9,6 +9,7 @@
 #include "iscsi/pdu/logout.hpp"
 #include "iscsi/pdu/nop.hpp"
 #include "iscsi/pdu/scsi_cmd.hpp"
+#include "iscsi/pdu/text.hpp"
 #include "iscsi/pdu/tmf.hpp"
 #include "iscsi/session/errors.hpp"
 
