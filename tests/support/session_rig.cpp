@@ -180,6 +180,9 @@ session::session_config session_to(portal_address const& at, login::login_params
     c.replacement_timeout = 30s;
     c.reconnect_interval = 500ms;
     c.logout_timeout = 10s;
+    // Deep queues of 4 MiB commands on a slow (sanitised) build wait longer
+    // than Linux's 30 s at tgtd; the tests bound their runs themselves.
+    c.command_timeout = 300s;
     return c;
 }
 

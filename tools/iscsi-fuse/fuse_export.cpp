@@ -142,6 +142,7 @@ std::error_code fuse_export::mount(std::string const& mountpoint, std::string co
     for (auto& a : argv_text) argv.push_back(a.data());
     fuse_args args = FUSE_ARGS_INIT(static_cast<int>(argv.size()), argv.data());
     fuse_ = fuse_new(&args, &ops, sizeof ops, this);
+    fuse_opt_free_args(&args); // fuse_new may have copied them into allocations of its own
     if (!fuse_) {
         if (diag) diag->set("fuse_new failed (bad -o options: " + options + ")");
         return std::make_error_code(std::errc::invalid_argument);
