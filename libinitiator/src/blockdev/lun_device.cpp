@@ -161,7 +161,9 @@ std::error_code lun_device::write_blocks(std::uint64_t lba, std::span<std::byte 
     for (std::uint64_t done = 0, total = in.size() / bs; done < total;) {
         std::uint32_t const n = chunk_blocks(total - done);
         auto chunk = in.subspan(done * bs, std::size_t{n} * bs);
-        session::scsi_request req{lun_, scsi::write16(lba + done, n, bs), {chunk.begin(), chunk.end()}};
+        // The caller's bytes go straight into the Data-Out PDUs (a gather list).
+        session::scsi_request req{lun_, scsi::write16(lba + done, n, bs), {}};
+        req.write_from = {chunk};
         if (auto ec = run("WRITE(16)", lba + done, n, std::move(req))) return ec;
         done += n;
     }

@@ -13,6 +13,26 @@
 
 namespace iscsi::session {
 
+void scsi_request::append_write_data(std::size_t offset, std::size_t n, std::vector<std::byte>& out) const
+{
+    if (write_from.empty()) {
+        auto const first = data_out.begin() + static_cast<std::ptrdiff_t>(offset);
+        out.insert(out.end(), first, first + static_cast<std::ptrdiff_t>(n));
+        return;
+    }
+    for (auto s : write_from) {
+        if (n == 0) break;
+        if (offset >= s.size()) {
+            offset -= s.size();
+            continue;
+        }
+        std::size_t const m = std::min(s.size() - offset, n);
+        out.insert(out.end(), s.begin() + static_cast<std::ptrdiff_t>(offset), s.begin() + static_cast<std::ptrdiff_t>(offset + m));
+        offset = 0;
+        n -= m;
+    }
+}
+
 ffp_connection::ffp_connection(ffp_params p)
     : params_(std::move(p.params)),
       window_(p.cmd_sn, p.exp_cmd_sn, p.max_cmd_sn),
@@ -80,7 +100,8 @@ itt ffp_connection::submit(scsi_request req)
     auto const& cmd = t.req.cmd;
     std::uint32_t const edtl = cmd.expected_length;
 
-    if (cmd.dir == scsi::data_direction::write && t.req.data_out.size() != edtl) {
+    bool const both = !t.req.data_out.empty() && !t.req.write_from.empty();
+    if (cmd.dir == scsi::data_direction::write && (both || t.req.write_length() != edtl)) {
         // Nothing goes on the wire for a request we could only send wrongly.
         itt const tag = add_task(std::move(t));
         complete(tag, errc::invalid_request);
@@ -98,7 +119,7 @@ itt ffp_connection::submit(scsi_request req)
     if (c.write) {
         if (params_.immediate_data)
             imm = std::min({edtl, params_.first_burst_length, params_.max_xmit_data_segment_length});
-        c.data.assign(t.req.data_out.begin(), t.req.data_out.begin() + imm);
+        t.req.append_write_data(0, imm, c.data);
         // F=1 unless unsolicited Data-Out PDUs follow (§11.3.1).
         std::uint32_t const unsolicited = params_.initial_r2t ? imm : std::min(edtl, params_.first_burst_length);
         c.final = unsolicited <= imm;
@@ -134,8 +155,8 @@ void ffp_connection::send_data_out(itt tag, task& t, ttt target_tag, std::uint32
         d.exp_stat_sn = exp_stat_sn_;
         d.data_sn = sn++;
         d.buffer_offset = offset + done;
-        auto const first = t.req.data_out.begin() + static_cast<std::ptrdiff_t>(offset + done);
-        d.data.assign(first, first + n);
+        d.data.reserve(n);
+        t.req.append_write_data(std::size_t{offset} + done, n, d.data);
         outbound_.push_back(pdu::encode(std::move(d)));
         done += n;
     }

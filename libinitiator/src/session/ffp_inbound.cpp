@@ -183,11 +183,12 @@ void ffp_connection::on_r2t(pdu::raw_pdu const& raw)
     std::uint64_t const end = std::uint64_t{r->buffer_offset} + r->desired_data_transfer_length;
     // §11.8.4: the desired length is at most MaxBurstLength and lies within
     // the write's Expected Data Transfer Length.
-    if (t.req.cmd.dir != scsi::data_direction::write || end > t.req.data_out.size() ||
+    std::size_t const write_length = t.req.write_length();
+    if (t.req.cmd.dir != scsi::data_direction::write || end > write_length ||
         r->desired_data_transfer_length == 0 || r->desired_data_transfer_length > params_.max_burst_length)
         return fail(errc::bad_r2t, "R2T for bytes " + std::to_string(r->buffer_offset) + ".." +
                                        std::to_string(end) + " of a " +
-                                       std::to_string(t.req.data_out.size()) + "-byte write");
+                                       std::to_string(write_length) + "-byte write");
     send_data_out(r->itt_, t, r->ttt_, r->buffer_offset, r->desired_data_transfer_length);
 }
 

@@ -127,7 +127,9 @@ private:
             if (op == 0x88) {
                 o.data.assign(at, at + static_cast<std::ptrdiff_t>(n * bs_));
             } else if (op == 0x8a) {
-                std::copy(r.data_out.begin(), r.data_out.end(), at);
+                std::vector<std::byte> in;
+                r.append_write_data(0, r.write_length(), in); // data_out or the gather list
+                std::copy(in.begin(), in.end(), at);
             } else {
                 if ((std::to_integer<unsigned>(c[1]) & 0x08U) != 0) ++unmap_bits_;
                 for (std::uint64_t i = 0; i < n; ++i)

@@ -248,11 +248,11 @@ TEST_F(FfpConnection, R2tForAReadIsBadR2t)
 // All four combinations of InitialR2T × ImmediateData (§13.10, §13.11): what
 // goes with the command, what follows unsolicited, and what an R2T gets.
 class WriteDataModes : public connection_transcript,
-                       public ::testing::WithParamInterface<std::tuple<bool, bool>> {};
+                       public ::testing::WithParamInterface<std::tuple<bool, bool, bool>> {};
 
 TEST_P(WriteDataModes, SendEveryByteOnceInTheRightPhase)
 {
-    auto const [initial_r2t, immediate_data] = GetParam();
+    auto const [initial_r2t, immediate_data, gather] = GetParam();
     auto p = lio_params();
     p.params.initial_r2t = initial_r2t;
     p.params.immediate_data = immediate_data;
@@ -263,7 +263,15 @@ TEST_P(WriteDataModes, SendEveryByteOnceInTheRightPhase)
     std::uint32_t const immediate = immediate_data ? 8192 : 0;
     std::uint32_t const unsolicited_end = initial_r2t ? immediate : 16384;
 
-    itt const tag = conn().submit(write_request(64));
+    // Gather: the data in three caller buffers whose edges fall inside PDUs.
+    auto const source = pattern(edtl);
+    scsi_request req = write_request(64);
+    if (gather) {
+        std::span<std::byte const> const all{source};
+        req.data_out.clear();
+        req.write_from = {all.first(5000), all.subspan(5000, 12000), all.subspan(17000)};
+    }
+    itt const tag = conn().submit(std::move(req));
     std::vector<std::byte> received(edtl);
     std::vector<bool> seen(edtl, false);
     auto take = [&](std::uint32_t offset, std::vector<std::byte> const& d) {
@@ -301,10 +309,11 @@ TEST_P(WriteDataModes, SendEveryByteOnceInTheRightPhase)
 }
 
 INSTANTIATE_TEST_SUITE_P(InitialR2TxImmediateData, WriteDataModes,
-                         ::testing::Combine(::testing::Bool(), ::testing::Bool()),
+                         ::testing::Combine(::testing::Bool(), ::testing::Bool(), ::testing::Bool()),
                          [](auto const& param_info) {
                              return std::string(std::get<0>(param_info.param) ? "InitialR2TYes" : "InitialR2TNo") +
-                                    (std::get<1>(param_info.param) ? "ImmediateDataYes" : "ImmediateDataNo");
+                                    (std::get<1>(param_info.param) ? "ImmediateDataYes" : "ImmediateDataNo") +
+                                    (std::get<2>(param_info.param) ? "GatherList" : "");
                          });
 
 } // namespace
@@ -327,6 +336,35 @@ TEST_F(connection_transcript, WriteDataSizeMustMatchTheTransferLength)
     EXPECT_EQ(c.tag, tag);
     EXPECT_EQ(c.error, errc::invalid_request);
     EXPECT_FALSE(conn().error()) << "the connection itself is fine";
+}
+
+} // namespace
+} // namespace iscsi::session::test
+
+namespace iscsi::session::test {
+namespace {
+
+TEST_F(connection_transcript, DataOutAndAGatherListTogetherAreInvalid)
+{
+    open();
+    auto req = write_request(1);
+    auto const more = pattern(512);
+    req.write_from = {more};
+    (void)conn().submit(std::move(req));
+    EXPECT_TRUE(sent_nothing());
+    EXPECT_EQ(completed().error, errc::invalid_request);
+}
+
+TEST_F(connection_transcript, GatherListOfTheWrongLengthIsInvalid)
+{
+    open();
+    auto req = write_request(2); // 1024 bytes expected
+    auto const piece = pattern(1000);
+    req.data_out.clear();
+    req.write_from = {piece};
+    (void)conn().submit(std::move(req));
+    EXPECT_TRUE(sent_nothing());
+    EXPECT_EQ(completed().error, errc::invalid_request);
 }
 
 } // namespace

@@ -22,7 +22,7 @@ namespace iscsi::session {
 struct scsi_request {
     lun lun_{};
     scsi::command cmd;
-    /// For writes: exactly cmd.expected_length bytes.
+    /// For writes: exactly cmd.expected_length bytes (or use write_from).
     std::vector<std::byte> data_out;
     pdu::task_attribute attr = pdu::task_attribute::simple;
     /**
@@ -33,6 +33,23 @@ struct scsi_request {
      * them: no copy in user space.
      */
     std::vector<std::span<std::byte>> read_into{};
+    /**
+     * For writes, instead of data_out: the caller's buffers (gather list, in
+     * order, cmd.expected_length bytes in all), valid until the command
+     * completes. The data is copied once, into the PDUs that carry it.
+     */
+    std::vector<std::span<std::byte const>> write_from{};
+
+    /// Bytes of write data the request carries (data_out or write_from).
+    [[nodiscard]] std::size_t write_length() const noexcept
+    {
+        if (write_from.empty()) return data_out.size();
+        std::size_t n = 0;
+        for (auto s : write_from) n += s.size();
+        return n;
+    }
+    /// Appends write data bytes [offset, offset + n) to `out`.
+    void append_write_data(std::size_t offset, std::size_t n, std::vector<std::byte>& out) const;
 };
 
 struct scsi_outcome {
