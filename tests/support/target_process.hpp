@@ -126,6 +126,8 @@ private:
     ::testing::AssertionResult bind_chap(std::optional<int> tid, chap_config const& c);
     ::testing::AssertionResult add_luns(int tid, target_config const& t, bool keep_files);
     ::testing::AssertionResult create_target(target_config const& t, bool keep_files);
+    /// The daemon has gone: what it held (tids, accounts) is gone with it.
+    void forget_daemon();
 
     temp_dir dir_;  // destroyed last: the daemon is gone by then
     std::string address_;

@@ -128,11 +128,8 @@ AssertionResult tgtd_process::stop() {
                     std::to_string(daemon_.wait_for_exit(0ms).value_or(-1)) + "; log:\n" +
                     detail::tail_of(log_file());
     }
-    daemon_ = child_process{};
-    tids_.clear();
+    forget_daemon();
     targets_.clear();
-    accounts_.clear();
-    next_tid_ = 1;
     if (problems.empty()) {
         return AssertionSuccess();
     }
@@ -144,11 +141,15 @@ AssertionResult tgtd_process::kill() {
         return AssertionFailure() << "kill(): tgtd is not running";
     }
     daemon_.kill_and_reap();
+    forget_daemon(); // targets_ stay, for restart()
+    return AssertionSuccess();
+}
+
+void tgtd_process::forget_daemon() {
     daemon_ = child_process{};
     tids_.clear();
     accounts_.clear();
     next_tid_ = 1;
-    return AssertionSuccess();
 }
 
 AssertionResult tgtd_process::restart() {

@@ -33,6 +33,10 @@ constexpr std::uint32_t max_option_length = 64 * 1024;
 // Transmission (proto.md "Transmission phase").
 constexpr std::uint16_t tflag_has_flags = 1U << 0U, tflag_send_flush = 1U << 2U, tflag_send_fua = 1U << 3U,
                         tflag_send_trim = 1U << 5U, tflag_send_write_zeroes = 1U << 6U, tflag_can_multi_conn = 1U << 8U;
+/// What every export offers; a flush is SYNCHRONIZE CACHE of the whole LU,
+/// so it covers writes from every connection (multi-conn).
+constexpr std::uint16_t transmission_flags = tflag_has_flags | tflag_send_flush | tflag_send_fua | tflag_send_trim |
+                                             tflag_send_write_zeroes | tflag_can_multi_conn;
 constexpr std::uint32_t request_magic = 0x25609513U, simple_reply_magic = 0x67446698U;
 constexpr std::uint16_t cmd_read = 0, cmd_write = 1, cmd_disc = 2, cmd_flush = 3, cmd_trim = 4, cmd_write_zeroes = 6;
 constexpr std::uint16_t cmd_flag_fua = 1U << 0U, cmd_flag_no_hole = 1U << 1U;
@@ -176,10 +180,8 @@ bool connection::go_or_info(std::uint32_t option, std::vector<char> const& data,
     bool wants_block_size = false;
     for (std::uint64_t i = 0; i < n_req; ++i)
         if (be(data.data() + 4 + name_len + 2 + 2 * i, 2) == info_block_size) wants_block_size = true;
-    std::uint16_t const tflags = tflag_has_flags | tflag_send_flush | tflag_send_fua | tflag_send_trim |
-                                 tflag_send_write_zeroes | tflag_can_multi_conn;
     byte_writer info;
-    info.u16(info_export).u64(dev->size()).u16(tflags);
+    info.u16(info_export).u64(dev->size()).u16(transmission_flags);
     if (!option_reply(option, rep_info, info.out)) return false;
     if (wants_block_size) {
         byte_writer bs;
@@ -229,8 +231,7 @@ blockdev::lun_device* connection::handshake()
                 return nullptr;
             }
             byte_writer w;
-            w.u64(dev->size()).u16(tflag_has_flags | tflag_send_flush | tflag_send_fua | tflag_send_trim |
-                                   tflag_send_write_zeroes | tflag_can_multi_conn);
+            w.u64(dev->size()).u16(transmission_flags);
             if (!no_zeroes_) w.out.resize(w.out.size() + 124, 0);
             return write_all(fd_, w.out.data(), w.out.size()) ? dev : nullptr;
         }

@@ -219,7 +219,8 @@ std::span<std::byte> reader::data_space()
 
 void reader::data_filled(std::size_t n)
 {
-    auto const region = data_space().first(std::min(n, data_space().size()));
+    auto const space = data_space();
+    auto const region = space.first(std::min(n, space.size()));
     if (digests_.data) crc_.update(region);
     if (!placed_.empty()) advance_placed(region.size());
     data_progress(region.size());

@@ -1,6 +1,8 @@
 // Task submission and the outbound side of ffp_connection (RFC 7143 §4, §11).
 #include "iscsi/session/ffp_connection.hpp"
 
+#include "buffer_list.hpp"
+
 #include "iscsi/pdu/data.hpp"
 #include "iscsi/pdu/logout.hpp"
 #include "iscsi/pdu/nop.hpp"
@@ -20,17 +22,7 @@ void scsi_request::append_write_data(std::size_t offset, std::size_t n, std::vec
         out.insert(out.end(), first, first + static_cast<std::ptrdiff_t>(n));
         return;
     }
-    for (auto s : write_from) {
-        if (n == 0) break;
-        if (offset >= s.size()) {
-            offset -= s.size();
-            continue;
-        }
-        std::size_t const m = std::min(s.size() - offset, n);
-        out.insert(out.end(), s.begin() + static_cast<std::ptrdiff_t>(offset), s.begin() + static_cast<std::ptrdiff_t>(offset + m));
-        offset = 0;
-        n -= m;
-    }
+    for (auto piece : detail::pieces(write_from, offset, n)) out.insert(out.end(), piece.begin(), piece.end());
 }
 
 ffp_connection::ffp_connection(ffp_params p)

@@ -2,6 +2,8 @@
 // handler per opcode.
 #include "iscsi/session/ffp_connection.hpp"
 
+#include "buffer_list.hpp"
+
 #include "iscsi/pdu/async.hpp"
 #include "iscsi/pdu/data.hpp"
 #include "iscsi/pdu/logout.hpp"
@@ -17,31 +19,6 @@
 #include <string>
 
 namespace iscsi::session {
-
-namespace {
-
-/// The parts of the scatter list `buffers` that bytes [offset, offset+length)
-/// of the transfer occupy; empty when the list is too short.
-std::vector<std::span<std::byte>> pieces(std::vector<std::span<std::byte>> const& buffers, std::size_t offset,
-                                         std::size_t length)
-{
-    std::vector<std::span<std::byte>> out;
-    for (auto b : buffers) {
-        if (length == 0) break;
-        if (offset >= b.size()) {
-            offset -= b.size();
-            continue;
-        }
-        std::size_t const n = std::min(b.size() - offset, length);
-        out.push_back(b.subspan(offset, n));
-        offset = 0;
-        length -= n;
-    }
-    if (length != 0) out.clear();
-    return out;
-}
-
-} // namespace
 
 void ffp_connection::handle_pdu(pdu::raw_pdu const& raw)
 {
@@ -134,7 +111,7 @@ bool ffp_connection::store_data_in(task& t, std::uint32_t offset, pdu::raw_pdu c
 {
     if (raw.data_placed) return true;
     if (!t.req.read_into.empty()) {
-        auto where = pieces(t.req.read_into, offset, raw.data.size());
+        auto where = detail::pieces(t.req.read_into, offset, raw.data.size());
         if (where.empty() && !raw.data.empty()) return false;
         std::size_t done = 0;
         for (auto piece : where) {
@@ -162,7 +139,7 @@ std::vector<std::span<std::byte>> ffp_connection::placement_for(pdu::raw_pdu con
     std::uint32_t const offset = load_be32(std::span{header.bhs}.subspan(40)); // Buffer Offset (§11.7.5)
     std::size_t const length = header.data_segment_length();
     if (t.req.cmd.dir == scsi::data_direction::write || offset + length > t.req.cmd.expected_length) return {};
-    return pieces(t.req.read_into, offset, length);
+    return detail::pieces(t.req.read_into, offset, length);
 }
 
 void ffp_connection::on_r2t(pdu::raw_pdu const& raw)

@@ -139,9 +139,8 @@ void session_machine::issue(pending p, time_point now)
 {
     lun const l = p.req.lun_;
     itt const tag = ffp_->submit(std::move(p.req));
-    auto const deadline = cfg_.command_timeout > duration::zero() ? now + cfg_.command_timeout : time_point::max();
-    in_flight_.emplace(tag.value(), in_flight{.id = p.id, .unit_attentions = p.unit_attentions, .lun_ = l, .deadline = deadline});
-    if (deadline != time_point::max()) deadlines_.push_back({deadline, tag.value(), p.id});
+    in_flight_.emplace(tag.value(), in_flight{.id = p.id, .unit_attentions = p.unit_attentions, .lun_ = l});
+    if (cfg_.command_timeout > duration::zero()) deadlines_.push_back({now + cfg_.command_timeout, tag.value(), p.id});
 }
 
 request_id session_machine::submit(scsi_request req, time_point now)

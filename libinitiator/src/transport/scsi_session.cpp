@@ -71,7 +71,7 @@ void scsi_session::start_execute(std::uint64_t op, session::scsi_request r, exec
 {
     auto const id = machine_.submit(std::move(r), clock::now());
     pending_.emplace(id.value, pending_command{std::move(h), op});
-    ops_.emplace(op, id.value);
+    if (op != 0) ops_.emplace(op, id.value);
     process();
 }
 
@@ -142,7 +142,7 @@ void scsi_session::deliver()
         if (it == pending_.end()) continue;
         std::error_code ec = d->error;
         if (it->second.cancelled && ec == session::errc::task_aborted) ec = std::make_error_code(std::errc::operation_canceled);
-        ops_.erase(it->second.op);
+        if (it->second.op != 0) ops_.erase(it->second.op);
         complete_later(std::move(it->second.handler), strand_, ec, std::move(d->outcome));
         pending_.erase(it);
     }

@@ -192,7 +192,6 @@ private:
         request_id id;
         unsigned unit_attentions = 0;
         lun lun_{};
-        time_point deadline{};   ///< command_timeout; max() when none
         bool timed_out = false;  ///< error handling runs for it
         bool eh_reset = false;   ///< an error-handling LUN RESET covers it: retry when it ends
     };

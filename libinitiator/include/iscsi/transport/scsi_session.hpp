@@ -100,12 +100,16 @@ public:
     {
         return asio::async_initiate<Token, void(std::error_code, session::scsi_outcome)>(
             [self = shared_from_this()](auto handler, session::scsi_request r) {
-                std::uint64_t const op = self->next_op_.fetch_add(1);
+                // Only a cancellable operation gets a number (0: none), so the
+                // common case adds nothing to the session's bookkeeping.
+                std::uint64_t op = 0; ///< its cancellation number, 0 when not cancellable
                 auto slot = asio::get_associated_cancellation_slot(handler);
-                if (slot.is_connected())
+                if (slot.is_connected()) {
+                    op = self->next_op_.fetch_add(1);
                     slot.assign([w = std::weak_ptr<scsi_session>(self), op](asio::cancellation_type) {
                         if (auto s = w.lock()) s->cancel(op);
                     });
+                }
                 asio::dispatch(self->strand_,
                                [self, op, h = execute_handler(detail::post_on_completion(std::move(handler), self->strand_)), r = std::move(r)]() mutable {
                                    self->start_execute(op, std::move(r), std::move(h));
@@ -190,11 +194,11 @@ private:
 
     struct pending_command {
         execute_handler handler;
-        std::uint64_t op = 0;
+        std::uint64_t op = 0; ///< its cancellation number, 0 when not cancellable
         bool cancelled = false;
     };
     std::map<std::uint64_t, pending_command> pending_; ///< by request_id
-    std::map<std::uint64_t, std::uint64_t> ops_;       ///< operation -> request_id
+    std::map<std::uint64_t, std::uint64_t> ops_;       ///< cancellable operation -> request_id
     std::map<std::uint64_t, tmf_handler> pending_tmfs_; ///< by request_id
     std::atomic<std::uint64_t> next_op_{1};
     std::vector<login_handler> login_waiters_;
