@@ -1,8 +1,9 @@
 // session_perf: reads from a LUN through scsi_session at a fixed queue depth
 // for a fixed time, like libiscsi's iscsi-perf, so bench/session-io can run
-// the two side by side on the same LU.
+// the two side by side on the same LU. --write writes instead (from the
+// same buffers, sent without a copy), for the write path's CPU cost.
 //
-//   session_perf [--random] [--qd N] [--blocks N] [--seconds S] HOST PORT IQN LUN
+//   session_perf [--random] [--write] [--qd N] [--blocks N] [--seconds S] HOST PORT IQN LUN
 //
 // Prints one line: "ios=N seconds=S iops=N bytes_per_second=N".
 #include "iscsi/scsi/capacity.hpp"
@@ -28,6 +29,7 @@ namespace {
 
 struct options {
     bool random = false;
+    bool write = false; ///< WRITE(16) from the slot buffers instead of reading
     unsigned qd = 1;
     std::uint32_t blocks = 8;
     double seconds = 10;
@@ -36,7 +38,7 @@ struct options {
     std::uint16_t lun = 1;
 };
 
-/// Keeps `qd` READ(16)s in flight until the deadline.
+/// Keeps `qd` READ(16)s (or WRITE(16)s) in flight until the deadline.
 struct reader {
     std::shared_ptr<scsi_session> s;
     options o;
@@ -66,14 +68,20 @@ struct reader {
         ++in_flight;
         std::size_t const slot = free_slots.back();
         free_slots.pop_back();
-        session::scsi_request req{iscsi::lun::from_index(o.lun), iscsi::scsi::read16(lba, o.blocks, block_size), {}};
-        req.read_into = {buffers[slot]};
+        session::scsi_request req{iscsi::lun::from_index(o.lun),
+                                  o.write ? iscsi::scsi::write16(lba, o.blocks, block_size)
+                                          : iscsi::scsi::read16(lba, o.blocks, block_size),
+                                  {}};
+        if (o.write)
+            req.write_from = {buffers[slot]};
+        else
+            req.read_into = {buffers[slot]};
         s->async_execute(std::move(req),
                          [this, slot](std::error_code ec, session::scsi_outcome const& out) {
                              --in_flight;
                              free_slots.push_back(slot);
                              if (ec || out.status != 0) {
-                                 if (!failed) std::cerr << "session_perf: READ failed: " << (ec ? ec.message() : "SCSI status") << "\n";
+                                 if (!failed) std::cerr << "session_perf: I/O failed: " << (ec ? ec.message() : "SCSI status") << "\n";
                                  failed = true;
                              } else {
                                  ++done;
@@ -91,6 +99,7 @@ bool parse(int argc, char** argv, options& o)
         std::string const a = argv[i];
         auto value = [&]() -> char const* { return i + 1 < argc ? argv[++i] : "0"; };
         if (a == "--random") o.random = true;
+        else if (a == "--write") o.write = true;
         else if (a == "--qd") o.qd = static_cast<unsigned>(std::stoul(value()));
         else if (a == "--blocks") o.blocks = static_cast<std::uint32_t>(std::stoul(value()));
         else if (a == "--seconds") o.seconds = std::stod(value());
@@ -110,7 +119,7 @@ int main(int argc, char** argv)
 {
     options o;
     if (!parse(argc, argv, o)) {
-        std::cerr << "usage: session_perf [--random] [--qd N] [--blocks N] [--seconds S] HOST PORT IQN LUN\n";
+        std::cerr << "usage: session_perf [--random] [--write] [--qd N] [--blocks N] [--seconds S] HOST PORT IQN LUN\n";
         return 2;
     }
     session::session_config cfg;

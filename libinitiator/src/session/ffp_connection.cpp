@@ -25,6 +25,21 @@ void scsi_request::append_write_data(std::size_t offset, std::size_t n, std::vec
     for (auto piece : detail::pieces(write_from, offset, n)) out.insert(out.end(), piece.begin(), piece.end());
 }
 
+namespace {
+/// Puts write data bytes [offset, offset + n) into an encoded PDU: borrowed
+/// from the caller's gather list, so it is sent without a copy, or copied
+/// from data_out.
+void attach_write_data(scsi_request const& req, std::size_t offset, std::size_t n, pdu::raw_pdu& raw)
+{
+    if (n == 0) return;
+    if (req.write_from.empty())
+        req.append_write_data(offset, n, raw.data);
+    else
+        raw.data_ref = detail::pieces(req.write_from, offset, n);
+    store_be24(std::span{raw.bhs}.subspan(5), static_cast<std::uint32_t>(n));
+}
+} // namespace
+
 ffp_connection::ffp_connection(ffp_params p)
     : params_(std::move(p.params)),
       window_(p.cmd_sn, p.exp_cmd_sn, p.max_cmd_sn),
@@ -37,7 +52,10 @@ itt ffp_connection::add_task(task t)
 {
     // ITTs are unique among outstanding tasks (§11.1.4.2); 0xffffffff is
     // reserved, so the counter skips it.
-    while (next_itt_ == reserved_itt.value() || tasks_.contains(next_itt_)) ++next_itt_;
+    // A completed task whose borrowed data is still being written keeps
+    // its ITT until then.
+    while (next_itt_ == reserved_itt.value() || tasks_.contains(next_itt_) || borrowed_.contains(next_itt_))
+        ++next_itt_;
     itt const tag{next_itt_++};
     tasks_.emplace(tag.value(), std::move(t));
     return tag;
@@ -111,7 +129,6 @@ itt ffp_connection::submit(scsi_request req)
     if (c.write) {
         if (params_.immediate_data)
             imm = std::min({edtl, params_.first_burst_length, params_.max_xmit_data_segment_length});
-        t.req.append_write_data(0, imm, c.data);
         // F=1 unless unsolicited Data-Out PDUs follow (§11.3.1).
         std::uint32_t const unsolicited = params_.initial_r2t ? imm : std::min(edtl, params_.first_burst_length);
         c.final = unsolicited <= imm;
@@ -122,7 +139,9 @@ itt ffp_connection::submit(scsi_request req)
     t.immediate_bytes = imm;
     itt const tag = add_task(std::move(t));
     c.itt_ = tag;
-    queue_command(tag, pdu::encode(std::move(c)), false);
+    pdu::raw_pdu raw = pdu::encode(std::move(c));
+    attach_write_data(tasks_.at(tag.value()).req, 0, imm, raw);
+    queue_command(tag, std::move(raw), false);
     return tag;
 }
 
@@ -147,9 +166,9 @@ void ffp_connection::send_data_out(itt tag, task& t, ttt target_tag, std::uint32
         d.exp_stat_sn = exp_stat_sn_;
         d.data_sn = sn++;
         d.buffer_offset = offset + done;
-        d.data.reserve(n);
-        t.req.append_write_data(std::size_t{offset} + done, n, d.data);
-        outbound_.push_back(pdu::encode(std::move(d)));
+        pdu::raw_pdu raw = pdu::encode(std::move(d));
+        attach_write_data(t.req, std::size_t{offset} + done, n, raw);
+        outbound_.push_back(std::move(raw));
         done += n;
     }
 }
@@ -264,7 +283,22 @@ std::optional<pdu::raw_pdu> ffp_connection::poll_transmit()
     if (outbound_.empty()) return std::nullopt;
     pdu::raw_pdu p = std::move(outbound_.front());
     outbound_.pop_front();
+    if (!p.data_ref.empty()) ++borrowed_[p.task_tag().value()];
     return p;
+}
+
+void ffp_connection::on_written(std::span<pdu::raw_pdu const> pdus)
+{
+    for (auto const& p : pdus) {
+        if (p.data_ref.empty()) continue;
+        auto it = borrowed_.find(p.task_tag().value());
+        if (it == borrowed_.end() || --it->second != 0) continue;
+        borrowed_.erase(it);
+        if (auto parked = parked_.find(p.task_tag().value()); parked != parked_.end()) {
+            completions_.push_back(std::move(parked->second));
+            parked_.erase(parked);
+        }
+    }
 }
 
 std::optional<completion> ffp_connection::poll_completion()
@@ -306,8 +340,14 @@ void ffp_connection::complete(itt tag, std::error_code ec)
     };
     std::optional<scsi_request> req;
     if (t.kind == task_kind::scsi) req = std::move(t.req);
-    completions_.push_back(completion{tag, ec, make(), std::move(req)});
+    completion c{tag, ec, make(), std::move(req)};
     tasks_.erase(it);
+    // The caller may free its write buffers once this completes: not while
+    // a PDU borrowing them is still being written (an early response).
+    if (borrowed_.contains(tag.value()))
+        parked_.emplace(tag.value(), std::move(c));
+    else
+        completions_.push_back(std::move(c));
 }
 
 void ffp_connection::fail_all(std::error_code why)
@@ -316,11 +356,21 @@ void ffp_connection::fail_all(std::error_code why)
     for (auto const& [tag, t] : tasks_) tags.push_back(itt{tag});
     for (itt tag : tags) complete(tag, why);
     waiting_.clear();
+    // Nothing more of this connection is written: held completions go out.
+    borrowed_.clear();
+    for (auto& [tag, c] : parked_) completions_.push_back(std::move(c));
+    parked_.clear();
 }
 
 std::vector<std::pair<itt, scsi_request>> ffp_connection::take_scsi_requests(std::error_code why)
 {
     std::vector<std::pair<itt, scsi_request>> out;
+    // Completed, but held for their borrowed data: the connection is gone,
+    // so their answer is lost with it; they run again like the others.
+    for (auto& [tag, c] : parked_)
+        if (c.request) out.emplace_back(itt{tag}, std::move(*c.request));
+    parked_.clear();
+    borrowed_.clear();
     for (auto it = tasks_.begin(); it != tasks_.end();) {
         if (it->second.kind != task_kind::scsi) {
             ++it;

@@ -178,6 +178,13 @@ void session_machine::on_pdu(pdu::raw_pdu const& p, time_point now)
     drain_connection(now);
 }
 
+void session_machine::on_written(std::span<pdu::raw_pdu const> pdus, time_point now)
+{
+    if ((conn_ != conn_state::logged_in && conn_ != conn_state::in_logout) || !ffp_) return;
+    ffp_->on_written(pdus);
+    drain_connection(now);
+}
+
 /// Moves what the connection produced out: PDUs, completions, events; then
 /// handles a failed connection.
 void session_machine::drain_connection(time_point now)

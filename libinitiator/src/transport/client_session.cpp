@@ -29,6 +29,7 @@ asio::awaitable<std::error_code> try_login(pdu_stream& stream, discovery::portal
         .poll_timeout = [&] { return m.poll_timeout(); },
         .handle_timeout = [&](time_point now) { m.handle_timeout(now); },
         .done = [&] { return m.done(); },
+        .written = {},
     };
     if (auto ec = co_await drive(stream, hooks, std::nullopt, diag)) {
         note(diag, "login to " + discovery::format_portal(portal) + " failed: " + ec.message());
@@ -97,6 +98,7 @@ asio::awaitable<result<session::completion>> client_session::await_task(itt tag,
         .poll_timeout = {},
         .handle_timeout = {},
         .done = [&] { return collect() || bool(ffp_.error()); },
+        .written = [&](pdu::raw_pdu const& p) { ffp_.on_written(std::span{&p, 1}); },
     };
     std::error_code ec = co_await drive(stream_, hooks, clock::now() + timeout, diag);
     if (!ec && !finished_.contains(tag.value())) {

@@ -22,6 +22,8 @@ constexpr std::size_t read_chunk = 256 * 1024;
 constexpr std::size_t direct_read_threshold = 16 * 1024;
 /// What a refill takes while large segments flow: a BHS, digests, an AHS.
 constexpr std::size_t header_chunk = 4096;
+/// Outgoing data segments from this size on are sent from where they are.
+constexpr std::size_t gather_threshold = 2048;
 } // namespace
 
 pdu_stream::pdu_stream(asio::any_io_executor ex) : socket_(std::move(ex)), in_(read_chunk) {}
@@ -74,17 +76,46 @@ asio::awaitable<std::error_code> pdu_stream::connect(std::string const& host, st
 
 asio::awaitable<std::error_code> pdu_stream::write(pdu::raw_pdu const& p)
 {
+    co_return co_await write(std::span{&p, 1});
+}
+
+void pdu_stream::gather(std::span<pdu::raw_pdu const> pdus)
+{
     out_.clear();
-    pdu::serialize(p, digests_, out_);
-    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(out_), use_tuple);
-    co_return std::error_code(ec);
+    pieces_.clear();
+    std::size_t run = 0; // where the bytes not yet in pieces_ start in out_
+    auto refer = [&](std::span<std::byte const> bytes) {
+        if (out_.size() > run) pieces_.push_back({nullptr, run, out_.size() - run});
+        run = out_.size();
+        if (!bytes.empty()) pieces_.push_back({bytes.data(), 0, bytes.size()});
+    };
+    for (auto const& p : pdus) {
+        pdu::serialize_header(p, digests_, out_);
+        if (!p.data_ref.empty()) {
+            for (auto piece : p.data_ref) refer(piece);
+            auto const t = pdu::make_trailer(p.data_ref, digests_);
+            out_.insert(out_.end(), t.bytes().begin(), t.bytes().end());
+            continue;
+        }
+        // Copying a small segment costs less than another iovec.
+        if (p.data.size() >= gather_threshold)
+            refer(p.data);
+        else
+            out_.insert(out_.end(), p.data.begin(), p.data.end());
+        auto const t = pdu::make_trailer(p.data, digests_);
+        out_.insert(out_.end(), t.bytes().begin(), t.bytes().end());
+    }
+    refer({});
+    // out_ no longer grows: its pieces can be addressed now.
+    gathered_.clear();
+    for (auto const& piece : pieces_)
+        gathered_.emplace_back(piece.at ? piece.at : out_.data() + piece.offset, piece.length);
 }
 
 asio::awaitable<std::error_code> pdu_stream::write(std::span<pdu::raw_pdu const> pdus)
 {
-    out_.clear();
-    for (auto const& p : pdus) pdu::serialize(p, digests_, out_);
-    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(out_), use_tuple);
+    gather(pdus);
+    auto [ec, n] = co_await asio::async_write(socket_, gathered_, use_tuple);
     co_return std::error_code(ec);
 }
 
@@ -130,6 +161,7 @@ asio::awaitable<std::error_code> drive(pdu_stream& s, drive_hooks const& m, std:
     for (;;) {
         while (auto p = m.poll_transmit()) {
             if (auto ec = co_await s.write(*p)) co_return ec;
+            if (m.written) m.written(*p);
         }
         if (m.done()) co_return std::error_code{};
 

@@ -16,6 +16,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <future>
 #include <thread>
 
@@ -242,6 +243,12 @@ asio::awaitable<void> scsi_session::run_writer(std::shared_ptr<link> l)
             machine_.on_transport_error(ec, clock::now());
             process();
             co_return;
+        }
+        // Caller buffers the batch borrowed are free again; a command held
+        // for them may complete.
+        if (std::ranges::any_of(batch, [](pdu::raw_pdu const& p) { return !p.data_ref.empty(); })) {
+            machine_.on_written(batch, clock::now());
+            process();
         }
     }
 }

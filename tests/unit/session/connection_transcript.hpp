@@ -58,10 +58,21 @@ protected:
     void open(ffp_params p = lio_params()) { conn_.emplace(std::move(p)); }
     ffp_connection& conn() { return *conn_; }
 
+    /// The next PDU the connection hands out, taken as the driver would:
+    /// written at once (on_written), its borrowed bytes copied in for
+    /// decoding.
+    std::optional<pdu::raw_pdu> transmit()
+    {
+        auto raw = conn_->poll_transmit();
+        if (!raw) return raw;
+        conn_->on_written(std::span{&*raw, 1});
+        raw->own_data();
+        return raw;
+    }
     /// The next PDU the connection sent; a failure if there is none.
     pdu::raw_pdu sent_raw()
     {
-        auto raw = conn_->poll_transmit();
+        auto raw = transmit();
         if (!raw) {
             ADD_FAILURE() << "the initiator sent nothing; " << failure();
             return {};
@@ -73,7 +84,7 @@ protected:
     {
         return expect_pdu<Pdu>(sent_raw());
     }
-    [[nodiscard]] bool sent_nothing() { return !conn_->poll_transmit().has_value(); }
+    [[nodiscard]] bool sent_nothing() { return !transmit().has_value(); }
 
     template <class Builder>
     void feed(Builder const& b)

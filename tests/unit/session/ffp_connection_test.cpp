@@ -204,7 +204,7 @@ TEST_F(FfpConnection, R2tSplitsBurstByMaxXmitDataSegmentLength)
     feed(r2t().itt(tag.value()).ttt(9).range(1000, 3096));
     std::vector<std::uint32_t> sizes;
     std::uint32_t next = 1000;
-    for (auto raw = conn().poll_transmit(); raw; raw = conn().poll_transmit()) {
+    for (auto raw = transmit(); raw; raw = transmit()) {
         auto out = expect_pdu<pdu::data_out>(*raw);
         EXPECT_EQ(out.buffer_offset, next);
         next += static_cast<std::uint32_t>(out.data.size());
@@ -288,7 +288,7 @@ TEST_P(WriteDataModes, SendEveryByteOnceInTheRightPhase)
     take(0, cmd.data);
 
     std::uint32_t unsolicited = 0;
-    for (auto raw = conn().poll_transmit(); raw; raw = conn().poll_transmit()) {
+    for (auto raw = transmit(); raw; raw = transmit()) {
         auto out = expect_pdu<pdu::data_out>(*raw);
         EXPECT_EQ(out.ttt_, reserved_ttt);
         EXPECT_EQ(out.final, out.buffer_offset + out.data.size() == unsolicited_end);
@@ -298,7 +298,7 @@ TEST_P(WriteDataModes, SendEveryByteOnceInTheRightPhase)
     EXPECT_EQ(unsolicited, unsolicited_end - immediate);
 
     feed(r2t().itt(tag.value()).ttt(0x77).range(unsolicited_end, edtl - unsolicited_end));
-    for (auto raw = conn().poll_transmit(); raw; raw = conn().poll_transmit()) {
+    for (auto raw = transmit(); raw; raw = transmit()) {
         auto out = expect_pdu<pdu::data_out>(*raw);
         EXPECT_EQ(out.ttt_, ttt{0x77});
         EXPECT_LE(out.data.size(), 8192U);

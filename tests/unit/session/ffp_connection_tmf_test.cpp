@@ -129,7 +129,7 @@ TEST_F(FfpConnection, R2tSnGapIsASequenceErrorAtErl0)
     itt const tag = conn().submit(write_request(32)); // 16384 bytes
     (void)sent_raw();
     feed(r2t().itt(tag.value()).ttt(1).r2t_sn(0).range(0, 8192));
-    while (conn().poll_transmit()) {
+    while (transmit()) {
     }
     feed(r2t().itt(tag.value()).ttt(2).r2t_sn(2).range(8192, 8192));
     EXPECT_EQ(conn().error(), errc::sequence_error) << "§11.8.3: R2TSN 1 is missing";

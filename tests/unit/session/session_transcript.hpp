@@ -78,12 +78,18 @@ class SessionMachine : public ::testing::Test {
 protected:
     SessionMachine() : m_(config(), rng_) {}
 
+    /// The next action; a PDU is taken as the driver would: written at once
+    /// (on_written), its borrowed bytes copied in for decoding.
     session_action next()
     {
         auto a = m_.poll_action();
         if (!a) {
             ADD_FAILURE() << "no action; ended=" << m_.ended() << " " << m_.error().message();
             return disconnect{};
+        }
+        if (auto* p = std::get_if<pdu::raw_pdu>(&*a); p && !p->data_ref.empty()) {
+            m_.on_written(std::span{p, 1}, now_);
+            p->own_data();
         }
         return std::move(*a);
     }

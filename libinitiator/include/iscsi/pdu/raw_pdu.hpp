@@ -13,6 +13,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace iscsi::pdu {
@@ -31,6 +32,30 @@ struct raw_pdu {
     /// The data segment went where the reader's placement put it (a
     /// caller's read buffer); `data` is empty (see reader::set_placement).
     bool data_placed = false;
+    /**
+     * Outbound only: the data segment as pieces of a caller's buffers, sent
+     * by a gather write without being copied (`data` stays empty). The
+     * bytes must stay valid until the PDU has been written: the session
+     * machine holds the completion of the command they belong to until the
+     * driver says so (session_machine::on_written).
+     */
+    std::vector<std::span<std::byte const>> data_ref;
+
+    /// Bytes in the data segment, in `data` or in `data_ref`.
+    [[nodiscard]] std::size_t data_size() const noexcept
+    {
+        if (data_ref.empty()) return data.size();
+        std::size_t n = 0;
+        for (auto piece : data_ref) n += piece.size();
+        return n;
+    }
+    /// Copies borrowed bytes into `data`, so the PDU no longer depends on
+    /// the caller's buffers.
+    void own_data()
+    {
+        for (auto piece : data_ref) data.insert(data.end(), piece.begin(), piece.end());
+        data_ref.clear();
+    }
 
     /// Opcode bits of byte 0, with the I bit masked off. May be a value
     /// outside the enum when the peer sent an unknown opcode.
@@ -61,7 +86,17 @@ struct raw_pdu {
         return load_be24(std::span{bhs}.subspan(5));
     }
 
-    friend bool operator==(raw_pdu const&, raw_pdu const&) = default;
+    /// Same bytes on the wire: a borrowed segment equals an owned one with
+    /// the same content.
+    friend bool operator==(raw_pdu const& a, raw_pdu const& b)
+    {
+        if (a.bhs != b.bhs || a.ahs != b.ahs || a.data_placed != b.data_placed) return false;
+        if (a.data_ref.empty() && b.data_ref.empty()) return a.data == b.data;
+        raw_pdu x = a, y = b;
+        x.own_data();
+        y.own_data();
+        return x.data == y.data;
+    }
 };
 
 } // namespace iscsi::pdu

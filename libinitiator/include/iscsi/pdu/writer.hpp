@@ -41,7 +41,8 @@ void serialize(raw_pdu const& pdu, digest_options digests, std::vector<std::byte
 
 /**
  * Scatter/gather form, for large data segments that should not be copied:
- * send serialize_header() output, then pdu.data itself, then trailer().
+ * send serialize_header() output, then the data segment where it is
+ * (pdu.data or the pieces of pdu.data_ref), then make_trailer().
  */
 /// Appends BHS + AHS + header digest (same preconditions as serialize()).
 void serialize_header(raw_pdu const& pdu, digest_options digests, std::vector<std::byte>& out);
@@ -52,12 +53,16 @@ public:
     [[nodiscard]] std::span<std::byte const> bytes() const noexcept { return std::span{buf_}.first(size_); }
 
 private:
-    friend wire_trailer make_trailer(std::span<std::byte const> data, digest_options digests) noexcept;
+    friend wire_trailer make_trailer(std::span<std::span<std::byte const> const> pieces,
+                                     digest_options digests) noexcept;
     std::array<std::byte, 3 + digest_size> buf_{};
     std::size_t size_ = 0;
 };
 
 /// The trailer for `data` (computes the data digest over data + padding).
 [[nodiscard]] wire_trailer make_trailer(std::span<std::byte const> data, digest_options digests) noexcept;
+/// The trailer for a data segment held in pieces (raw_pdu::data_ref).
+[[nodiscard]] wire_trailer make_trailer(std::span<std::span<std::byte const> const> pieces,
+                                        digest_options digests) noexcept;
 
 } // namespace iscsi::pdu

@@ -24,6 +24,7 @@
 #include <map>
 #include <utility>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace iscsi::session {
@@ -70,13 +71,21 @@ public:
     [[nodiscard]] std::vector<std::span<std::byte>> placement_for(pdu::raw_pdu const& header);
 
     [[nodiscard]] std::optional<pdu::raw_pdu> poll_transmit();
+    /**
+     * The driver wrote these PDUs (from poll_transmit, in order). A PDU
+     * that borrowed a caller's write buffers (raw_pdu::data_ref) no longer
+     * needs them; a command whose response came first (an early CHECK
+     * CONDITION) completes once its last such PDU is written.
+     */
+    void on_written(std::span<pdu::raw_pdu const> pdus);
     [[nodiscard]] std::optional<completion> poll_completion();
     [[nodiscard]] std::optional<async_event> poll_event();
 
     /// Set when the connection can no longer be used (recovery_for() says how).
     [[nodiscard]] std::error_code error() const noexcept { return error_; }
     [[nodiscard]] diagnostics const& diag() const noexcept { return diag_; }
-    /// Fails every outstanding task with `why` (connection lost, shutdown).
+    /// Fails every outstanding task with `why` (connection lost, shutdown);
+    /// the connection writes nothing more, so held completions go out too.
     void fail_all(std::error_code why);
     /// For ERL 0 session recovery (§7.1.1): removes every SCSI task and
     /// returns its request with the ITT it had, so the owner can retry it on
@@ -145,6 +154,10 @@ private:
     std::deque<itt> waiting_;  ///< non-immediate commands held by the window
     std::deque<pdu::raw_pdu> outbound_;
     std::deque<completion> completions_;
+    /// ITT -> PDUs with borrowed write data handed out and not yet written.
+    std::map<std::uint32_t, std::uint32_t> borrowed_;
+    /// Completions held until their borrowed PDUs are written (on_written).
+    std::map<std::uint32_t, completion> parked_;
     std::deque<async_event> events_;
     std::error_code error_;
     diagnostics diag_;

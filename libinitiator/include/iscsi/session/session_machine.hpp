@@ -157,6 +157,10 @@ public:
     void on_connected(time_point now);
     void on_transport_error(std::error_code ec, time_point now);
     void on_pdu(pdu::raw_pdu const& p, time_point now);
+    /// The driver wrote these PDUs, from poll_action, in order: write
+    /// buffers they borrowed are free (ffp_connection::on_written). A
+    /// command's completion can wait for this, never for anything else.
+    void on_written(std::span<pdu::raw_pdu const> pdus, time_point now);
     void on_timeout(time_point now);
     /// Direct data placement for the reader of the current connection
     /// (ffp_connection::placement_for); nothing outside the full feature phase.

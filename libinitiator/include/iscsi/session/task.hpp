@@ -36,7 +36,9 @@ struct scsi_request {
     /**
      * For writes, instead of data_out: the caller's buffers (gather list, in
      * order, cmd.expected_length bytes in all), valid until the command
-     * completes. The data is copied once, into the PDUs that carry it.
+     * completes. The data is not copied in user space: the PDUs that carry
+     * it point into these buffers (raw_pdu::data_ref) and go out by gather
+     * writes, and the command completes only after they have been written.
      */
     std::vector<std::span<std::byte const>> write_from{};
 

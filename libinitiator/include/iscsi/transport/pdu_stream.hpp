@@ -35,7 +35,12 @@ public:
     asio::awaitable<std::error_code> connect(std::string const& host, std::uint16_t port, duration timeout);
 
     asio::awaitable<std::error_code> write(pdu::raw_pdu const& p);
-    /// Several PDUs in one gathered write (fewer system calls under load).
+    /**
+     * Several PDUs in one gather write (fewer system calls under load).
+     * Headers, trailers and small segments are copied into one buffer;
+     * large segments, and borrowed ones (raw_pdu::data_ref), are sent from
+     * where they are. The PDUs must stay alive until it completes.
+     */
     asio::awaitable<std::error_code> write(std::span<pdu::raw_pdu const> pdus);
     /// Next complete PDU; framing errors come back as pdu::errc values.
     asio::awaitable<result<pdu::raw_pdu>> read(diagnostics* diag = nullptr);
@@ -59,7 +64,17 @@ private:
     std::size_t in_begin_ = 0;
     std::size_t in_end_ = 0;
     bool large_segments_ = false; ///< the last PDU's data segment was read in place
+    /// A piece of a gather write: `length` bytes at `offset` in out_ when
+    /// `at` is null, else at `at`.
+    struct out_piece {
+        std::byte const* at;
+        std::size_t offset;
+        std::size_t length;
+    };
+    void gather(std::span<pdu::raw_pdu const> pdus);
     std::vector<std::byte> out_;
+    std::vector<out_piece> pieces_;
+    std::vector<asio::const_buffer> gathered_;
 };
 
 /**
@@ -74,6 +89,8 @@ struct drive_hooks {
     std::function<std::optional<time_point>()> poll_timeout; ///< may be empty
     std::function<void(time_point)> handle_timeout;          ///< with poll_timeout
     std::function<bool()> done;
+    /// After each PDU is written (may be empty): see ffp_connection::on_written.
+    std::function<void(pdu::raw_pdu const&)> written;
 };
 
 asio::awaitable<std::error_code> drive(pdu_stream& s, drive_hooks const& m,
