@@ -1,0 +1,38 @@
+# What `cmake --install` puts where (Debian's layout with the default
+# CMAKE_INSTALL_PREFIX=/usr/local; packagers set /usr): programs in sbin,
+# configuration under ISCSI_SYSCONFDIR, systemd units with the programs'
+# real paths filled in.
+include(GNUInstallDirs)
+
+set(ISCSI_SYSTEMD_UNITDIR "lib/systemd/system" CACHE PATH "Where systemd units go, relative to the prefix")
+
+install(TARGETS iscsiadm iscsi-iname RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
+foreach(tool iscsi-fuse iscsi-nbd)
+    if(TARGET ${tool})
+        install(TARGETS ${tool} RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
+    endif()
+endforeach()
+
+# Shipped configuration: never overwrite an admin's edited copy.
+install(CODE "
+    foreach(f iscsid.conf exports/example.conf)
+        # file(INSTALL) adds DESTDIR itself; the test for an existing copy must.
+        set(dest \"${ISCSI_SYSCONFDIR}/\${f}\")
+        if(NOT EXISTS \"\$ENV{DESTDIR}\${dest}\")
+            get_filename_component(dir \"\${dest}\" DIRECTORY)
+            file(INSTALL \"${PROJECT_SOURCE_DIR}/conf/\${f}\" DESTINATION \"\${dir}\"
+                 FILE_PERMISSIONS OWNER_READ OWNER_WRITE)
+        endif()
+    endforeach()
+")
+
+set(ISCSI_UNIT_TEMPLATES iscsi-fuse@.service iscsi-nbd@.service)
+foreach(unit ${ISCSI_UNIT_TEMPLATES})
+    configure_file(${PROJECT_SOURCE_DIR}/conf/systemd/${unit}.in ${PROJECT_BINARY_DIR}/conf/systemd/${unit} @ONLY)
+    install(FILES ${PROJECT_BINARY_DIR}/conf/systemd/${unit} DESTINATION ${ISCSI_SYSTEMD_UNITDIR})
+endforeach()
+
+install(FILES conf/bash-completion/iscsiadm DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
+install(FILES docs/man/iscsiadm.8 docs/man/iscsi-iname.8 DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
+install(FILES docs/man/iscsid.conf.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
+install(FILES docs/session-api.md docs/fuse-export.md docs/compat.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
