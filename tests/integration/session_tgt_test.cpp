@@ -51,9 +51,9 @@ protected:
     /// Writes generation `gen` over the whole LU in mixed extents at `qd`,
     /// reads it back cut differently (with `read`) and logs out.
     static void write_verify_logout(session_rig& rig, std::uint64_t blocks, std::uint32_t seed, unsigned qd,
-                                    std::uint32_t gen, io_op read = io_op::read_verify)
+                                    std::uint32_t gen, io_op read = io_op::read_verify, io_op write = io_op::write)
     {
-        auto w = rig.run(io_op::write, lun1, mixed_extents(0, blocks, seed), qd, gen);
+        auto w = rig.run(write, lun1, mixed_extents(0, blocks, seed), qd, gen);
         EXPECT_TRUE(w.ok()) << w;
         auto r = rig.run(read, lun1, mixed_extents(0, blocks, seed + 1), qd, gen);
         EXPECT_TRUE(r.ok()) << r;
@@ -110,7 +110,9 @@ TEST_P(SessionTgtR2T, WritesVerifyUnderThisInitialR2TAndImmediateData)
     EXPECT_LT(negotiated->first_burst_length, negotiated->max_burst_length)
         << "large writes must mix unsolicited data with R2T-solicited bursts";
 
-    write_verify_logout(rig, blocks, 5, 16, 2, io_op::read_verify_into);
+    // Writes from caller buffers: immediate, unsolicited and solicited
+    // data all borrow them.
+    write_verify_logout(rig, blocks, 5, 16, 2, io_op::read_verify_into, io_op::write_from);
 }
 
 INSTANTIATE_TEST_SUITE_P(, SessionTgtR2T, ::testing::Combine(::testing::Bool(), ::testing::Bool()),
@@ -135,8 +137,11 @@ TEST_F(SessionTgt, HeaderAndDataDigestsCarryIntactData)
     EXPECT_EQ(negotiated->header_digest, text::digest::crc32c);
     EXPECT_EQ(negotiated->data_digest, text::digest::crc32c);
 
-    // Read into caller buffers: the data digest is checked over the placed bytes.
-    write_verify_logout(rig, blocks, 7, 32, 3, io_op::read_verify_into);
+    // Read into caller buffers: the data digest is checked over the placed
+    // bytes; written from caller buffers: it is computed over the borrowed ones.
+    write_verify_logout(rig, blocks, 7, 32, 3, io_op::read_verify_into, io_op::write_from);
+    // A digest error costs the connection (recovery would hide it in the data).
+    EXPECT_EQ(rig.count(kind::connection_failed), 0U) << "tgtd rejected a digest";
 }
 
 TEST_F(SessionTgt, TargetKilledAndRestartedDuringWritesSessionRecoversAndDataVerifies)
@@ -146,7 +151,8 @@ TEST_F(SessionTgt, TargetKilledAndRestartedDuringWritesSessionRecoversAndDataVer
     std::uint64_t const blocks = attach(rig);
     auto extents = mixed_extents(0, blocks, 11);
     std::size_t const before = rig.progress.load();
-    auto writing = rig.start(io_op::write, lun1, extents, 16, 4);
+    // From caller buffers: the retried commands borrow them again.
+    auto writing = rig.start(io_op::write_from, lun1, extents, 16, 4);
 
     // Crash the target a tenth of the way in: in-flight commands are lost
     // with the connection and must be retried on the reinstated session.

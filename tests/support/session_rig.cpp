@@ -38,6 +38,7 @@ scsi::command rw_command(io_op op, extent e, std::uint32_t bs)
 {
     bool const ten = e.lba <= 0xffffffffU && e.blocks <= 0xffffU && e.lba % 2 == 0;
     if (op == io_op::read_verify_into) op = io_op::read_verify;
+    if (op == io_op::write_from) op = io_op::write;
     if (op == io_op::write)
         return ten ? scsi::write10(static_cast<std::uint32_t>(e.lba), static_cast<std::uint16_t>(e.blocks), bs)
                    : scsi::write16(e.lba, e.blocks, bs);
@@ -79,15 +80,22 @@ struct pump : std::enable_shared_from_this<pump> {
                 req.data_out.resize(std::size_t{e.blocks} * bs);
                 fill_pattern(req.data_out, e.lba, bs, generation);
             }
+            // Caller buffers, alive until the completion handler has run.
             std::shared_ptr<std::vector<std::byte>> into;
-            if (op == io_op::read_verify_into) {
+            if (op == io_op::read_verify_into || op == io_op::write_from) {
                 into = std::make_shared<std::vector<std::byte>>(std::size_t{e.blocks} * bs);
                 std::span<std::byte> const all{*into};
                 std::size_t const a = all.size() / 3, b = all.size() / 2 + 7 > all.size() ? all.size() : all.size() / 2 + 7;
                 req.read_into = {all.first(a), all.subspan(a, b - a), all.subspan(b)};
             }
-            s->async_execute(std::move(req), [self = shared_from_this(), e, into](std::error_code ec, session::scsi_outcome out) {
-                if (into && !ec) {
+            if (op == io_op::write_from) {
+                fill_pattern(*into, e.lba, bs, generation);
+                for (auto piece : req.read_into) req.write_from.emplace_back(piece);
+                req.read_into.clear();
+            }
+            bool const reading = op == io_op::read_verify_into;
+            s->async_execute(std::move(req), [self = shared_from_this(), e, into, reading](std::error_code ec, session::scsi_outcome out) {
+                if (reading && !ec) {
                     if (out.received != into->size()) out.status = 0xff; // reported as a failure below
                     out.data = std::move(*into);
                 }
@@ -108,7 +116,7 @@ struct pump : std::enable_shared_from_this<pump> {
             failure(e, ec.message());
         } else if (out.status != 0) {
             failure(e, "SCSI status " + std::to_string(out.status));
-        } else if (op != io_op::write && !matches(e, out.data)) {
+        } else if (op != io_op::write && op != io_op::write_from && !matches(e, out.data)) {
             // failure() already called
         } else {
             ++stats.completed;

@@ -48,8 +48,10 @@ std::vector<extent> mixed_extents(std::uint64_t first, std::uint64_t count, std:
 void fill_pattern(std::span<std::byte> out, std::uint64_t lba, std::uint32_t block_size, std::uint32_t generation);
 
 /// read_verify_into reads into caller buffers (scsi_request::read_into),
-/// each split into three uneven pieces, so Data-In is placed directly.
-enum class io_op : std::uint8_t { write, read_verify, read_verify_into };
+/// each split into three uneven pieces, so Data-In is placed directly;
+/// write_from writes from such buffers (scsi_request::write_from), so the
+/// PDUs borrow them instead of copying.
+enum class io_op : std::uint8_t { write, write_from, read_verify, read_verify_into };
 
 struct run_result_stats {
     std::size_t completed = 0;      ///< commands that finished GOOD (and, for reads, matched)
