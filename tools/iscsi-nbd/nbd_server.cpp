@@ -127,6 +127,9 @@ public:
 private:
     /// The export chosen, or nullptr when the client left during the handshake.
     blockdev::lun_device* handshake();
+    bool read_option(std::uint32_t& option, std::vector<char>& data);
+    blockdev::lun_device* export_name(std::vector<char> const& data);
+    bool list(std::vector<char> const& data);
     bool option_reply(std::uint32_t option, std::uint32_t type, std::span<char const> data = {});
     bool go_or_info(std::uint32_t option, std::vector<char> const& data, blockdev::lun_device*& chosen);
     blockdev::lun_device* find(std::string const& name) const;
@@ -193,6 +196,53 @@ bool connection::go_or_info(std::uint32_t option, std::vector<char> const& data,
     return true;
 }
 
+/// One option request: its header (magic, option, length), then its data.
+bool connection::read_option(std::uint32_t& option, std::vector<char>& data)
+{
+    std::array<char, 16> head{};
+    if (!read_all(fd_, head.data(), head.size())) return false;
+    if (be(head.data(), 8) != opt_magic) {
+        why_ = "bad option magic";
+        return false;
+    }
+    option = static_cast<std::uint32_t>(be(head.data() + 8, 4));
+    auto const len = static_cast<std::uint32_t>(be(head.data() + 12, 4));
+    if (len > max_option_length) {
+        why_ = "option of " + std::to_string(len) + " bytes";
+        return false;
+    }
+    data.assign(len, 0);
+    return len == 0 || read_all(fd_, data.data(), len);
+}
+
+/// NBD_OPT_EXPORT_NAME: no error reply exists for it, so an unknown name
+/// ends the connection.
+blockdev::lun_device* connection::export_name(std::vector<char> const& data)
+{
+    std::string const name(data.begin(), data.end());
+    auto* dev = find(name);
+    if (!dev) {
+        why_ = "unknown export \"" + name + "\"";
+        return nullptr;
+    }
+    byte_writer w;
+    w.u64(dev->size()).u16(transmission_flags);
+    if (!no_zeroes_) w.out.resize(w.out.size() + 124, 0);
+    return write_all(fd_, w.out.data(), w.out.size()) ? dev : nullptr;
+}
+
+/// NBD_OPT_LIST: one NBD_REP_SERVER per export, then the ACK.
+bool connection::list(std::vector<char> const& data)
+{
+    if (!data.empty()) return option_reply(opt_list, rep_err_invalid);
+    for (auto const& [name, dev] : exports_) {
+        byte_writer w;
+        w.u32(static_cast<std::uint32_t>(name.size())).bytes(name);
+        if (!option_reply(opt_list, rep_server, w.out)) return false;
+    }
+    return option_reply(opt_list, rep_ack);
+}
+
 blockdev::lun_device* connection::handshake()
 {
     byte_writer hello;
@@ -206,58 +256,23 @@ blockdev::lun_device* connection::handshake()
         return nullptr;
     }
     no_zeroes_ = (client & flag_no_zeroes) != 0;
-    for (;;) {
-        std::array<char, 16> head{};
-        if (!read_all(fd_, head.data(), head.size())) return nullptr;
-        if (be(head.data(), 8) != opt_magic) {
-            why_ = "bad option magic";
-            return nullptr;
-        }
-        auto const option = static_cast<std::uint32_t>(be(head.data() + 8, 4));
-        auto const len = static_cast<std::uint32_t>(be(head.data() + 12, 4));
-        if (len > max_option_length) {
-            why_ = "option of " + std::to_string(len) + " bytes";
-            return nullptr;
-        }
-        std::vector<char> data(len);
-        if (len > 0 && !read_all(fd_, data.data(), len)) return nullptr;
+    std::uint32_t option = 0;
+    std::vector<char> data;
+    while (read_option(option, data)) {
         blockdev::lun_device* chosen = nullptr;
+        bool ok = true;
         switch (option) {
-        case opt_export_name: {
-            // No error reply exists for this option: an unknown name ends the connection.
-            auto* dev = find(std::string(data.begin(), data.end()));
-            if (!dev) {
-                why_ = "unknown export \"" + std::string(data.begin(), data.end()) + "\"";
-                return nullptr;
-            }
-            byte_writer w;
-            w.u64(dev->size()).u16(transmission_flags);
-            if (!no_zeroes_) w.out.resize(w.out.size() + 124, 0);
-            return write_all(fd_, w.out.data(), w.out.size()) ? dev : nullptr;
-        }
+        case opt_export_name: return export_name(data);
         case opt_abort: (void)option_reply(option, rep_ack); return nullptr;
-        case opt_list: {
-            if (len != 0) {
-                if (!option_reply(option, rep_err_invalid)) return nullptr;
-                break;
-            }
-            for (auto const& [name, dev] : exports_) {
-                byte_writer w;
-                w.u32(static_cast<std::uint32_t>(name.size())).bytes(name);
-                if (!option_reply(option, rep_server, w.out)) return nullptr;
-            }
-            if (!option_reply(option, rep_ack)) return nullptr;
-            break;
-        }
+        case opt_list: ok = list(data); break;
         case opt_info:
-        case opt_go:
-            if (!go_or_info(option, data, chosen)) return nullptr;
-            if (chosen) return chosen;
-            break;
-        default: // structured replies, TLS, meta contexts: not offered
-            if (!option_reply(option, rep_err_unsup)) return nullptr;
+        case opt_go: ok = go_or_info(option, data, chosen); break;
+        default: ok = option_reply(option, rep_err_unsup); // structured replies, TLS, meta contexts: not offered
         }
+        if (!ok) return nullptr;
+        if (chosen) return chosen;
     }
+    return nullptr;
 }
 
 void connection::reply(std::uint64_t handle, std::uint32_t error, std::span<char const> data)
