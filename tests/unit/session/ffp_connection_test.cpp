@@ -329,7 +329,7 @@ TEST_F(connection_transcript, WriteDataSizeMustMatchTheTransferLength)
 {
     open();
     auto req = write_request(8);
-    req.data_out.resize(req.data_out.size() - 1);
+    req.data_out.pop_back(); // one byte short (pop_back: GCC 12 under ASan misreads resize(size() - 1))
     itt const tag = conn().submit(std::move(req));
     EXPECT_TRUE(sent_nothing());
     auto c = completed();
