@@ -59,16 +59,16 @@ client_session::client_session(pdu_stream stream, discovery::portal portal, logi
     stream_.set_limits({.max_data_segment_length = info.params.max_recv_data_segment_length});
 }
 
-asio::awaitable<result<std::unique_ptr<client_session>>>
-client_session::login(asio::any_io_executor ex, discovery::portal portal, login::login_params params,
-                      connect_options opts, diagnostics* diag)
+asio::awaitable<result<logged_in_connection>>
+login_connection(asio::any_io_executor ex, discovery::portal portal, login::login_params params,
+                 connect_options opts, diagnostics* diag)
 {
     for (unsigned redirects = 0;; ++redirects) {
         pdu_stream stream(ex);
         login::login_machine m(params, auth::system_random());
         if (auto ec = co_await try_login(stream, portal, m, opts, diag)) co_return ec;
         if (m.state() == login::login_state::full_feature_phase)
-            co_return std::make_unique<client_session>(std::move(stream), portal, m.success());
+            co_return logged_in_connection{std::move(stream), std::move(portal), m.success()};
 
         // Redirected (§11.13.5): log in again at the address given.
         stream.close();
@@ -83,6 +83,15 @@ client_session::login(asio::any_io_executor ex, discovery::portal portal, login:
         }
         portal = *next;
     }
+}
+
+asio::awaitable<result<std::unique_ptr<client_session>>>
+client_session::login(asio::any_io_executor ex, discovery::portal portal, login::login_params params,
+                      connect_options opts, diagnostics* diag)
+{
+    auto c = co_await login_connection(std::move(ex), std::move(portal), std::move(params), opts, diag);
+    if (!c) co_return c.error();
+    co_return std::make_unique<client_session>(std::move(c->stream), std::move(c->portal), c->info);
 }
 
 asio::awaitable<result<session::completion>> client_session::await_task(itt tag, duration timeout,

@@ -18,6 +18,7 @@ public:
         case errc::bad_redirect_address: return "the target redirected to an address that is not a portal";
         case errc::connection_closed: return "the target closed the connection";
         case errc::not_logged_in: return "the session is not logged in";
+        case errc::unread_bytes_left: return "the target sent data before the connection was handed over";
         }
         return "unknown transport error";
     }

@@ -49,6 +49,21 @@ void pdu_stream::close() noexcept
     socket_.close(ignored);
 }
 
+result<int> pdu_stream::release()
+{
+    if (in_end_ != in_begin_) {
+        close();
+        return errc::unread_bytes_left;
+    }
+    boost::system::error_code ec;
+    int fd = socket_.release(ec);
+    if (ec) {
+        close();
+        return std::error_code(ec);
+    }
+    return fd;
+}
+
 asio::awaitable<std::error_code> pdu_stream::connect(std::string const& host, std::uint16_t port,
                                                      duration timeout)
 {

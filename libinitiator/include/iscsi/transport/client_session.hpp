@@ -30,6 +30,20 @@ struct connect_options {
     unsigned max_redirects = 8;
 };
 
+/// A connection that completed its login and is in the full feature phase,
+/// not yet used: for the session layer here, or to hand to the kernel.
+struct logged_in_connection {
+    pdu_stream stream;
+    discovery::portal portal; ///< where it logged in, after redirects
+    login::login_success info;
+};
+
+/// Connects to `portal` and logs in with `params`, following redirects
+/// (§11.13.5). On failure `diag` (if given) says what happened.
+asio::awaitable<result<logged_in_connection>>
+login_connection(asio::any_io_executor ex, discovery::portal portal, login::login_params params,
+                 connect_options opts = {}, diagnostics* diag = nullptr);
+
 class client_session {
 public:
     /// Connects to `portal`, logs in with `params` and enters the full

@@ -18,6 +18,7 @@ enum class errc : std::uint8_t {
     bad_redirect_address, ///< TargetAddress in a redirect is not a portal
     connection_closed,    ///< the target closed the connection
     not_logged_in,        ///< the session is not in the full feature phase
+    unread_bytes_left,    ///< a socket to hand over had bytes already read from it
 };
 
 [[nodiscard]] error_category const& transport_category() noexcept;

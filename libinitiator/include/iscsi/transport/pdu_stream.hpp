@@ -52,6 +52,13 @@ public:
     void set_placement(pdu::reader::placement_fn f) { reader_.set_placement(std::move(f)); }
 
     void close() noexcept;
+    /**
+     * Gives up the connected socket: the caller owns the returned descriptor
+     * (it is handed to the kernel's iscsi_tcp after login). Fails with
+     * errc::unread_bytes_left, closing the socket, when bytes the peer sent
+     * were already read into our buffer: they would be lost.
+     */
+    result<int> release();
     [[nodiscard]] bool is_open() const noexcept { return socket_.is_open(); }
     [[nodiscard]] asio::any_io_executor get_executor() { return socket_.get_executor(); }
     [[nodiscard]] std::string peer() const;
