@@ -13,6 +13,7 @@
 #include "iscsi/db/schema.hpp"
 
 #include <algorithm>
+#include <thread>
 #include <type_traits>
 
 namespace iscsiadm {
@@ -192,9 +193,24 @@ std::variant<std::vector<db::node_key>, exit_code> startup_matches(context& ctx,
     return out;
 }
 
-/// Logins go through iscsid (issue 5). Without it every login fails the
-/// way open-iscsi's do when its daemon is down: announced on stdout,
-/// refused on stderr, exit 20.
+iscsid::ipc_message key_request(char const* op, db::node_key const& k)
+{
+    iscsid::ipc_message m;
+    m.add("op", op).add("target", k.target).add("address", k.address).add("port", k.port);
+    m.add("tpgt", k.tpgt).add("iface", k.iface);
+    return m;
+}
+
+/// What iscsid answered for one login: printed in key order afterwards.
+struct login_outcome {
+    exit_code code = exit_code::success;
+    std::string message;
+};
+
+/// Logins go through iscsid, all at once (the daemon runs them
+/// concurrently); results are printed in the order of the records, like
+/// open-iscsi. Without a daemon every login fails as open-iscsi's do:
+/// announced on stdout, refused on stderr, exit 20.
 exit_code login(std::vector<db::node_key> const& keys)
 {
     if (keys.empty())
@@ -203,25 +219,129 @@ exit_code login(std::vector<db::node_key> const& keys)
     for (auto const& k : keys)
         out += "Logging in to " + login_name(k) + "\n";
     print(out);
-    if (daemon_listening())
-        return connect_to_daemon();
-    for (auto const& k : keys) {
-        error("Could not login to " + login_name(k) + ".");
-        error("initiator reported error (20 - could not connect to iscsid)");
+    if (!daemon_listening()) {
+        for (auto const& k : keys) {
+            error("Could not login to " + login_name(k) + ".");
+            error("initiator reported error (20 - could not connect to iscsid)");
+        }
+        error("Could not log into all portals");
+        return exit_code::iscsid_not_connected;
     }
-    error("Could not log into all portals");
-    return exit_code::iscsid_not_connected;
+    std::vector<login_outcome> results(keys.size());
+    {
+        std::vector<std::jthread> workers;
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            workers.emplace_back([&, i] {
+                auto answer = ask_daemon(key_request("login", keys[i]), results[i].code);
+                if (answer)
+                    results[i].message = answer->get("message").value_or("");
+            });
+    }
+    exit_code last = exit_code::success;
+    out.clear();
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        auto const& r = results[i];
+        if (r.code == exit_code::success) {
+            out += "Login to " + login_name(keys[i]) + " successful.\n";
+            continue;
+        }
+        last = r.code;
+        if (r.code == exit_code::session_exists) {
+            error(keys[i].iface + ": 1 session requested, but 1 already present.");
+            continue;
+        }
+        error("Could not login to " + login_name(keys[i]) + ".");
+        error("initiator reported error (" + std::to_string(static_cast<int>(r.code)) + " - " +
+              std::string(describe(r.code)) + ")" + (r.message.empty() ? "" : ": " + r.message));
+    }
+    print(out);
+    if (last != exit_code::success)
+        error("Could not log into all portals");
+    return last;
 }
 
-/// Sessions are the kernel's (sysfs) or iscsid's; with neither there is
-/// nothing to log out of.
+/// The sessions iscsid holds that -T/-p/-I (or -U) select.
+struct daemon_session {
+    std::uint32_t sid = 0;
+    db::node_key key;
+};
+
+std::vector<daemon_session> daemon_sessions(iscsid::ipc_message const& listing)
+{
+    // A listing is sid, then its key's fields, repeated.
+    std::vector<daemon_session> all;
+    for (auto const& [k, v] : listing.fields()) {
+        if (k == "sid")
+            all.push_back({static_cast<std::uint32_t>(std::stoul(v)), {}});
+        else if (!all.empty()) {
+            auto& key = all.back().key;
+            if (k == "target") key.target = v;
+            else if (k == "address") key.address = v;
+            else if (k == "port") key.port = std::stoi(v);
+            else if (k == "tpgt") key.tpgt = std::stoi(v);
+            else if (k == "iface") key.iface = v;
+        }
+    }
+    return all;
+}
+
+std::string session_name(daemon_session const& s)
+{
+    return "[sid: " + std::to_string(s.sid) + ", target: " + s.key.target + ", portal: " + s.key.address + "," +
+           std::to_string(s.key.port) + "]";
+}
+
 exit_code logout(context& ctx)
 {
-    (void)ctx;
-    if (has_sessions())
-        return connect_to_daemon();
-    error("No matching sessions found");
-    return exit_code::no_objects_found;
+    auto const& o = ctx.opts();
+    if (!daemon_listening()) {
+        if (has_sessions())
+            return connect_to_daemon();
+        error("No matching sessions found");
+        return exit_code::no_objects_found;
+    }
+    exit_code code = exit_code::success;
+    auto listing = ask_daemon(iscsid::ipc_message().add("op", "list"), code, 30);
+    if (!listing)
+        return code;
+    auto const portal = o.portal ? parse_portal_arg(*o.portal) : std::nullopt;
+    auto sessions = daemon_sessions(*listing);
+    std::erase_if(sessions, [&](daemon_session const& s) {
+        if (o.logout_all)
+            return false; // -U: every session (startup filters come with iscsid's records)
+        if (o.target && s.key.target != *o.target) return true;
+        if (portal && (s.key.address != portal->address || s.key.port != portal->port)) return true;
+        if (!o.ifaces.empty() && std::find(o.ifaces.begin(), o.ifaces.end(), s.key.iface) == o.ifaces.end())
+            return true;
+        return false;
+    });
+    if (sessions.empty()) {
+        error("No matching sessions found");
+        return exit_code::no_objects_found;
+    }
+    std::string out;
+    for (auto const& s : sessions)
+        out += "Logging out of session " + session_name(s) + "\n";
+    print(out);
+    out.clear();
+    exit_code last = exit_code::success;
+    for (auto const& s : sessions) {
+        exit_code c = exit_code::success;
+        auto answer = ask_daemon(iscsid::ipc_message().add("op", "logout").add("sid", s.sid), c);
+        if (c == exit_code::success) {
+            out += "Logout of " + session_name(s) + " successful.\n";
+            continue;
+        }
+        last = c;
+        error("Could not logout of " + session_name(s) + ".");
+        error("initiator reported error (" + std::to_string(static_cast<int>(c)) + " - " +
+              std::string(describe(c)) + ")" +
+              (answer && answer->get("message") ? ": " + *answer->get("message") : ""));
+    }
+    print(out);
+    if (last != exit_code::success)
+        error("Could not logout of all requested sessions");
+    return last;
 }
 
 } // namespace

@@ -68,3 +68,25 @@ tgt_target() {
     tgtadm --lld iscsi --op new --mode logicalunit --tid "$1" --lun 1 -b "$3"
     tgtadm --lld iscsi --op bind --mode target --tid "$1" -I ALL
 }
+
+# iscsid_start: our daemon in the background, logging to /tmp/iscsid.log;
+# waits until its control socket answers.
+iscsid_start() {
+    iscsid -f > /tmp/iscsid.log 2>&1 &
+    ISCSID_PID=$!
+    WAIT_S=10 wait_for -S /run/iscsid/control.sock || { cat /tmp/iscsid.log; fail "iscsid did not start"; }
+}
+
+# iscsid_stop: ends the daemon we started (sessions stay in the kernel).
+iscsid_stop() {
+    kill "$ISCSID_PID" 2>/dev/null || true
+    wait "$ISCSID_PID" 2>/dev/null || true
+}
+
+# session_disk SID: the block device name (sdX) of LUN 0 of kernel session SID.
+session_disk() {
+    for b in /sys/class/iscsi_session/session"$1"/device/target*/*:0:0:0/block/*; do
+        [ -e "$b" ] && basename "$b" && return 0
+    done
+    return 1
+}

@@ -1,0 +1,217 @@
+#include "daemon.hpp"
+
+#include "node_login.hpp"
+
+#include "iscsi/db/config.hpp"
+#include "iscsi/discovery/portal.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <iostream>
+
+namespace iscsid {
+
+namespace db = iscsi::db;
+
+namespace {
+
+// ISCSI_ERR_* (iscsiadm's exit codes) the daemon answers with.
+constexpr int err_ok = 0;
+constexpr int err_sess_not_found = 2;
+constexpr int err_transport = 4;
+constexpr int err_login = 5;
+constexpr int err_idbm = 6;
+constexpr int err_transport_timeout = 8;
+constexpr int err_logout = 10;
+constexpr int err_transport_not_found = 12;
+constexpr int err_sess_exists = 15;
+constexpr int err_invalid_request = 16;
+constexpr int err_login_auth_failed = 24;
+
+int login_status(std::error_code const& ec)
+{
+    if (ec == iscsi::login::status::authentication_failure || ec == iscsi::login::status::authorization_failure)
+        return err_login_auth_failed;
+    if (ec.category() == iscsi::login::login_status_category() || ec.category() == iscsi::login::login_category())
+        return err_login;
+    if (ec == std::errc::timed_out || ec == iscsi::transport::errc::connect_timeout)
+        return err_transport_timeout;
+    return err_transport;
+}
+
+} // namespace
+
+bool same_node(db::node_key const& a, db::node_key const& b) noexcept
+{
+    return a.target == b.target && a.address == b.address && a.port == b.port && a.iface == b.iface;
+}
+
+std::optional<db::node_key> key_from(ipc_message const& req)
+{
+    db::node_key k;
+    auto target = req.get("target");
+    auto address = req.get("address");
+    auto port = req.get_int("port");
+    if (!target || !address || !port)
+        return std::nullopt;
+    k.target = *target;
+    k.address = *address;
+    k.port = static_cast<int>(*port);
+    k.tpgt = static_cast<int>(req.get_int("tpgt").value_or(-1));
+    k.iface = req.get("iface").value_or("default");
+    return k;
+}
+
+void add_key(ipc_message& m, db::node_key const& k)
+{
+    m.add("target", k.target).add("address", k.address).add("port", k.port).add("tpgt", k.tpgt).add("iface", k.iface);
+}
+
+daemon::daemon(asio::io_context& io, std::filesystem::path db_root, std::unique_ptr<kernel_link> link,
+               std::string link_error)
+    : io_(io), store_(std::move(db_root)), link_(std::move(link)), link_error_(std::move(link_error))
+{
+    if (link_) {
+        link_->on_event([this](iscsi::kernel::incoming const& e) { on_kernel_event(e); });
+        link_->start();
+    }
+}
+
+asio::awaitable<ipc_message> daemon::handle(ipc_message const& req)
+{
+    auto op = req.get("op").value_or("");
+    if (op == "ping") {
+        ipc_message m;
+        m.add("status", err_ok).add("version", ipc_version);
+        co_return m;
+    }
+    if (op == "login")
+        co_return co_await login(req);
+    if (op == "logout")
+        co_return co_await logout(req);
+    if (op == "list")
+        co_return list();
+    co_return error_answer(err_invalid_request, "unknown request \"" + op + "\"");
+}
+
+std::string daemon::initiator_name(db::node_record const& n, std::string& why) const
+{
+    if (!n.iface.initiatorname.empty())
+        return n.iface.initiatorname;
+    auto id = db::load_initiator_identity(store_.initiator_name_file());
+    if (!id) {
+        why = "no initiator name in " + store_.initiator_name_file().string() + " (" + id.error().message() + ")";
+        return {};
+    }
+    return id->name;
+}
+
+asio::awaitable<ipc_message> daemon::login(ipc_message const& req)
+{
+    auto key = key_from(req);
+    if (!key)
+        co_return error_answer(err_invalid_request, "a login request needs target, address and port");
+    for (auto const& [sid, s] : sessions_)
+        if (same_node(s.key, *key))
+            co_return error_answer(err_sess_exists, "session exists (sid " + std::to_string(sid) + ")");
+    for (auto& l : logins_) {
+        if (!same_node(l.key, *key))
+            continue;
+        // Another iscsiadm asked first: its outcome is ours.
+        auto done = l.done;
+        boost::system::error_code ec;
+        co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        for (auto const& [sid, s] : sessions_)
+            if (same_node(s.key, *key))
+                co_return error_answer(err_sess_exists, "session exists (sid " + std::to_string(sid) + ")");
+        co_return error_answer(err_login, "a concurrent login of this node failed");
+    }
+    auto& entry = logins_.emplace_back();
+    entry.key = *key;
+    entry.done = std::make_shared<asio::steady_timer>(io_, asio::steady_timer::time_point::max());
+    auto done = entry.done;
+    auto answer = co_await do_login(*key);
+    done->cancel();
+    logins_.remove_if([&](login_in_progress const& l) { return l.done == done; });
+    co_return answer;
+}
+
+asio::awaitable<ipc_message> daemon::do_login(db::node_key const& key)
+{
+    auto rec = store_.read_node(key);
+    if (!rec)
+        co_return error_answer(err_idbm, "no node record for " + key.target + " at " + key.address + "," +
+                                             std::to_string(key.port) + ": " + rec.error().message());
+    std::string why;
+    auto name = initiator_name(*rec, why);
+    if (name.empty())
+        co_return error_answer(err_idbm, why);
+    if (!link_)
+        co_return error_answer(err_transport_not_found, link_error_);
+
+    iscsi::diagnostics diag;
+    iscsi::discovery::portal portal{rec->conn.address, static_cast<std::uint16_t>(rec->conn.port), std::nullopt};
+    auto conn = co_await iscsi::transport::login_connection(io_.get_executor(), portal,
+                                                            login_params_for(*rec, name), {}, &diag);
+    if (!conn)
+        co_return error_answer(login_status(conn.error()), diag.message.empty() ? conn.error().message() : diag.message);
+
+    hand_off_options o;
+    o.cmds_max = static_cast<std::uint16_t>(std::clamp(rec->session.cmds_max, 2, 2048));
+    o.queue_depth = static_cast<std::uint16_t>(std::clamp(rec->session.queue_depth, 1, 1024));
+    o.scan = rec->session.scan == db::scan_mode::automatic;
+    auto ks = co_await hand_off(*link_, std::move(*conn), kernel_settings_for(*rec, name), o, diag);
+    if (!ks)
+        co_return error_answer(err_transport, "kernel hand-off failed: " + diag.message);
+    std::uint32_t const sid = ks->sid;
+    ipc_message m;
+    m.add("status", err_ok).add("sid", sid).add("host", ks->host_no);
+    if (!diag.message.empty())
+        m.add("warning", diag.message);
+    sessions_.emplace(sid, session{key, std::move(*ks)});
+    std::clog << "iscsid: session " << sid << ": logged in to " << key.target << " at " << key.address << ","
+              << key.port << "\n";
+    co_return m;
+}
+
+asio::awaitable<ipc_message> daemon::logout(ipc_message const& req)
+{
+    auto sid = req.get_int("sid");
+    if (!sid)
+        co_return error_answer(err_invalid_request, "a logout request needs sid");
+    auto it = sessions_.find(static_cast<std::uint32_t>(*sid));
+    if (it == sessions_.end())
+        co_return error_answer(err_sess_not_found, "no session " + std::to_string(*sid));
+    auto s = std::move(it->second);
+    sessions_.erase(it);
+    iscsi::diagnostics diag;
+    auto rec = store_.read_node(s.key);
+    auto const timeout = std::chrono::seconds(rec ? std::max(1, rec->conn.logout_timeout) : 15);
+    auto ec = co_await log_out(*link_, s.kernel, timeout, diag);
+    std::clog << "iscsid: session " << *sid << ": logged out" << (ec ? " (" + diag.message + ")" : "") << "\n";
+    if (ec)
+        co_return error_answer(err_logout, diag.message);
+    ipc_message m;
+    m.add("status", err_ok);
+    co_return m;
+}
+
+ipc_message daemon::list() const
+{
+    ipc_message m;
+    m.add("status", err_ok);
+    for (auto const& [sid, s] : sessions_) {
+        m.add("sid", sid);
+        add_key(m, s.key);
+    }
+    return m;
+}
+
+void daemon::on_kernel_event(iscsi::kernel::incoming const& e)
+{
+    if (auto const* err = std::get_if<iscsi::kernel::conn_error_event>(&e))
+        std::clog << "iscsid: session " << err->conn.sid << ": connection error: " << describe(err->error) << "\n";
+}
+
+} // namespace iscsid

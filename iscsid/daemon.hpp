@@ -1,0 +1,69 @@
+/**
+ * @file
+ * iscsid's state: the sessions it made, and the requests of iscsiadm.
+ * Threading: everything here runs on the one io_context thread; only
+ * kernel_link's worker threads block (on the kernel), and they hand their
+ * results back to this thread.
+ */
+#pragma once
+
+#include "control_server.hpp"
+#include "kernel_session.hpp"
+
+#include "iscsi/db/store.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <filesystem>
+#include <list>
+#include <map>
+#include <memory>
+
+namespace iscsid {
+
+class daemon {
+public:
+    /// `link` may be null when the kernel has no iscsi_tcp: logins then
+    /// fail with `link_error` (the user-space data path comes later).
+    daemon(asio::io_context& io, std::filesystem::path db_root, std::unique_ptr<kernel_link> link,
+           std::string link_error);
+
+    asio::awaitable<ipc_message> handle(ipc_message const& req);
+    [[nodiscard]] std::size_t session_count() const noexcept { return sessions_.size(); }
+
+private:
+    struct session {
+        iscsi::db::node_key key;
+        kernel_session kernel;
+    };
+    /// A login in progress; a second request for the same node waits for it
+    /// (one session per node, however many iscsiadm run at once).
+    struct login_in_progress {
+        iscsi::db::node_key key;
+        std::optional<ipc_message> answer;
+        std::shared_ptr<asio::steady_timer> done;
+    };
+
+    asio::awaitable<ipc_message> login(ipc_message const& req);
+    asio::awaitable<ipc_message> do_login(iscsi::db::node_key const& key);
+    asio::awaitable<ipc_message> logout(ipc_message const& req);
+    ipc_message list() const;
+    void on_kernel_event(iscsi::kernel::incoming const& e);
+    [[nodiscard]] std::string initiator_name(iscsi::db::node_record const& n, std::string& why) const;
+
+    asio::io_context& io_;
+    iscsi::db::store store_;
+    std::unique_ptr<kernel_link> link_;
+    std::string link_error_;
+    std::map<std::uint32_t, session> sessions_;
+    std::list<login_in_progress> logins_;
+};
+
+/// Same node for the purpose of "one session per node": target, portal, iface.
+[[nodiscard]] bool same_node(iscsi::db::node_key const& a, iscsi::db::node_key const& b) noexcept;
+
+/// The key an iscsiadm request names (target, address, port, tpgt, iface).
+[[nodiscard]] std::optional<iscsi::db::node_key> key_from(ipc_message const& req);
+void add_key(ipc_message& m, iscsi::db::node_key const& k);
+
+} // namespace iscsid

@@ -1,0 +1,164 @@
+#include "kernel_session.hpp"
+
+
+#include <fstream>
+
+namespace iscsid {
+
+using iscsi::result;
+namespace k = iscsi::kernel;
+
+namespace {
+
+/// One request; a kernel error (iferror, or retcode for BIND/START/SEND_PDU)
+/// becomes an error_code with `what` in diag.
+asio::awaitable<result<k::reply>> request(kernel_link& link, k::message m, char const* what, iscsi::diagnostics& diag)
+{
+    auto r = co_await link.call(std::move(m));
+    if (!r) {
+        diag.set(std::string(what) + ": " + r.error().message());
+        co_return r.error();
+    }
+    int const err = r->iferror != 0 ? r->iferror : r->retcode;
+    if (err < 0) {
+        std::error_code ec(-err, std::system_category());
+        diag.set(std::string(what) + ": the kernel answered " + ec.message());
+        co_return ec;
+    }
+    co_return *r;
+}
+
+/// Writes "- - -" to the host's scan file: the kernel scans every channel,
+/// target and LUN and returns when the disks exist.
+std::error_code scan_host(std::uint32_t host_no)
+{
+    std::ofstream f("/sys/class/scsi_host/host" + std::to_string(host_no) + "/scan");
+    f << "- - -";
+    f.flush();
+    return f ? std::error_code{} : std::make_error_code(std::errc::io_error);
+}
+
+asio::awaitable<void> destroy(kernel_link& link, k::conn_ref c, bool conn_created)
+{
+    iscsi::diagnostics ignored;
+    if (conn_created) {
+        (void)co_await request(link, k::stop_conn(link.next_header(), c, k::stop_flag::terminate), "stop", ignored);
+        (void)co_await request(link, k::destroy_conn(link.next_header(), c), "destroy conn", ignored);
+    }
+    (void)co_await request(link, k::destroy_session(link.next_header(), c.sid), "destroy session", ignored);
+}
+
+} // namespace
+
+asio::awaitable<result<kernel_session>> hand_off(kernel_link& link, iscsi::transport::logged_in_connection conn,
+                                                 k::session_settings const& s, hand_off_options const& o,
+                                                 iscsi::diagnostics& diag)
+{
+    auto const info = conn.info;
+    auto fd = conn.stream.release();
+    if (!fd) {
+        diag.set("cannot hand the connection over: " + fd.error().message());
+        co_return fd.error();
+    }
+    kernel_session ks;
+    ks.socket = unique_fd(*fd);
+
+    // The kernel numbers commands from here on: the login used none (§11.12.8).
+    auto created = co_await request(
+        link, k::create_session(link.next_header(), info.cmd_sn.value(), o.cmds_max, o.queue_depth),
+        "create session", diag);
+    if (!created)
+        co_return created.error();
+    ks.sid = created->ret0;
+    ks.host_no = created->ret1;
+    k::conn_ref const c{ks.sid, 0};
+
+    bool conn_created = false;
+    std::error_code failed;
+    if (auto r = co_await request(link, k::create_conn(link.next_header(), c), "create connection", diag); !r)
+        failed = r.error();
+    else
+        conn_created = true;
+    if (!failed) {
+        auto r = co_await request(link, k::bind_conn(link.next_header(), c, ks.socket.get(), true), "bind", diag);
+        if (!r)
+            failed = r.error();
+    }
+    for (auto const& p : failed ? std::vector<k::param_setting>{}
+                                : k::connection_params(s, info.params, info.exp_stat_sn.value())) {
+        auto r = co_await request(link, k::set_param(link.next_header(), c, p.id, p.value), "set parameter", diag);
+        // A parameter this transport does not keep is not an error (-ENOSYS).
+        if (!r && r.error() != std::errc::function_not_supported) {
+            diag.set("set parameter " + std::to_string(static_cast<unsigned>(p.id)) + ": " + diag.message);
+            failed = r.error();
+            break;
+        }
+        diag.clear();
+    }
+    if (!failed) {
+        if (auto r = co_await request(link, k::start_conn(link.next_header(), c), "start connection", diag); !r)
+            failed = r.error();
+    }
+    if (failed) {
+        co_await destroy(link, c, conn_created);
+        co_return failed;
+    }
+    if (o.scan) {
+        std::uint32_t const host = ks.host_no;
+        if (auto ec = co_await link.run_blocking([host] { return scan_host(host); })) {
+            diag.set("scan of host" + std::to_string(host) + " failed: " + ec.message());
+            // The session stands; its LUNs can be rescanned (iscsiadm -R).
+        }
+    }
+    co_return ks;
+}
+
+asio::awaitable<std::error_code> log_out(kernel_link& link, kernel_session& s, std::chrono::milliseconds timeout,
+                                         iscsi::diagnostics& diag)
+{
+    k::conn_ref const c{s.sid, 0};
+    std::uint32_t const sid = s.sid;
+    std::error_code result_ec;
+
+    // 1. Remove the SCSI target while the connection still carries the
+    //    disks' cache flushes; the kernel says when (UNBIND_SESSION event).
+    auto unbound = link.expect([sid](k::incoming const& e) {
+        auto const* ev = std::get_if<k::session_event>(&e);
+        return ev && ev->type == k::uevent::unbind_session_event && ev->sid == sid;
+    });
+    if (auto r = co_await request(link, k::unbind_session(link.next_header(), sid), "unbind", diag); r)
+        (void)co_await unbound->wait(timeout);
+
+    // 2. Logout Request, close the session (§11.14.1): immediate, final.
+    //    The kernel fills ITT, CmdSN and ExpStatSN.
+    std::array<std::byte, 48> bhs{};
+    bhs[0] = std::byte{0x46};
+    bhs[1] = std::byte{0x80};
+    auto answered = link.expect([sid](k::incoming const& e) {
+        auto const* ev = std::get_if<k::recv_pdu_event>(&e);
+        return ev && ev->conn.sid == sid && !ev->pdu.empty() &&
+               (std::to_integer<unsigned>(ev->pdu[0]) & 0x3fU) == 0x26U;
+    });
+    if (auto r = co_await request(link, k::send_pdu(link.next_header(), c, bhs, {}), "send Logout", diag); !r) {
+        result_ec = r.error();
+    } else {
+        auto got = co_await answered->wait(timeout);
+        if (!got) {
+            diag.set("no Logout Response within " + std::to_string(timeout.count()) + " ms");
+            result_ec = std::make_error_code(std::errc::timed_out);
+        } else {
+            auto const& pdu = std::get<k::recv_pdu_event>(*got).pdu;
+            if (pdu.size() >= 3 && pdu[2] != std::byte{0}) {
+                diag.set("the target refused the logout (response " + std::to_string(std::to_integer<int>(pdu[2])) +
+                         ")");
+                result_ec = std::make_error_code(std::errc::protocol_error);
+            }
+        }
+    }
+    // 3. Stop and destroy, whatever the target said.
+    co_await destroy(link, c, true);
+    s.socket.reset();
+    co_return result_ec;
+}
+
+} // namespace iscsid

@@ -1,0 +1,108 @@
+// iscsid: the daemon. Owns the sessions, hands logged-in connections to
+// the kernel (iscsi_tcp) and answers iscsiadm on its control socket.
+#include "control_server.hpp"
+#include "daemon.hpp"
+#include "kernel_link.hpp"
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <libkmod.h>
+#include <systemd/sd-daemon.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <unistd.h>
+
+#ifndef ISCSI_SYSCONFDIR
+#define ISCSI_SYSCONFDIR "/etc/iscsi"
+#endif
+
+namespace {
+
+/// Loads `name` and what it depends on (libkmod, as modprobe would).
+/// Returns an error text, or empty on success (also when built in).
+std::string load_module(char const* name)
+{
+    kmod_ctx* ctx = kmod_new(nullptr, nullptr);
+    if (!ctx)
+        return "libkmod cannot start";
+    kmod_module* mod = nullptr;
+    std::string why;
+    if (kmod_module_new_from_name(ctx, name, &mod) < 0) {
+        why = std::string("no module ") + name;
+    } else {
+        int rc = kmod_module_probe_insert_module(mod, 0, nullptr, nullptr, nullptr, nullptr);
+        if (rc < 0)
+            why = std::string("cannot load ") + name + ": " + std::error_code(-rc, std::system_category()).message();
+        kmod_module_unref(mod);
+    }
+    kmod_unref(ctx);
+    return why;
+}
+
+std::filesystem::path database_root(std::string const& config)
+{
+    if (char const* env = std::getenv("ISCSI_ROOT"); env && *env)
+        return env;
+    if (!config.empty())
+        return std::filesystem::path(config).parent_path();
+    return ISCSI_SYSCONFDIR;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    CLI::App app{"iscsid: the iSCSI initiator daemon"};
+    bool foreground = false;
+    int debug = 0;
+    std::string config, initiatorname;
+    app.add_flag("-f,--foreground", foreground, "run in the foreground");
+    app.add_option("-d,--debug", debug, "debug level 0-8")->check(CLI::Range(0, 8));
+    app.add_option("-c,--config", config, "iscsid.conf to use (its directory holds the databases)");
+    app.add_option("-i,--initiatorname", initiatorname, "initiatorname.iscsi to use");
+    CLI11_PARSE(app, argc, argv);
+    if (!initiatorname.empty())
+        std::clog << "iscsid: -i is accepted for compatibility; the name is read from the database root\n";
+
+    if (!foreground && ::daemon(0, 0) != 0) {
+        std::perror("iscsid: cannot detach");
+        return 1;
+    }
+
+    boost::asio::io_context io(1);
+    std::string why = load_module("iscsi_tcp");
+    std::unique_ptr<iscsid::kernel_link> link;
+    if (why.empty()) {
+        auto opened = iscsid::kernel_link::open(io, "tcp", why);
+        if (opened)
+            link = std::move(*opened);
+    }
+    if (!link)
+        std::clog << "iscsid: kernel data path unavailable: " << why << "\n";
+
+    iscsid::daemon d(io, database_root(config), std::move(link), why);
+    std::unique_ptr<iscsid::control_server> server;
+    try {
+        server = std::make_unique<iscsid::control_server>(
+            io, iscsid::control_socket_path(),
+            [&d](iscsid::ipc_message const& req) { return d.handle(req); });
+    } catch (std::exception const& e) {
+        std::cerr << "iscsid: cannot listen on " << iscsid::control_socket_path() << ": " << e.what() << "\n";
+        return 1;
+    }
+    server->start();
+
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code, int) {
+        // Sessions stay in the kernel (their disks keep working); a new
+        // iscsid adopts them.
+        ::sd_notify(0, "STOPPING=1");
+        server->stop();
+        io.stop();
+    });
+    ::sd_notify(0, "READY=1\nSTATUS=Ready");
+    std::clog << "iscsid: ready on " << iscsid::control_socket_path() << "\n";
+    io.run();
+    return 0;
+}

@@ -1,0 +1,51 @@
+# The kernel data path: our iscsid logs in to LIO and hands the connection
+# to iscsi_tcp; the LUN becomes /dev/sdX, carries an ext4 file system, and
+# goes away at logout.
+. /vm/lib.sh
+IQN=iqn.2026-12.org.example.vm:lio
+lio_target "$IQN" /tmp/lio0.img 64
+echo "InitiatorName=iqn.2026-12.org.example.vm:initiator" > /etc/iscsi/initiatorname.iscsi
+iscsid_start
+
+run iscsiadm -m discovery -t sendtargets -p 127.0.0.1:3260
+t0=$(ms)
+run iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 --login
+t1=$(ms)
+log "login with disk scan: $((t1 - t0)) ms"
+[ -d /sys/class/iscsi_session/session1 ] || fail "no kernel session1"
+disk=$(session_disk 1) || { find /sys/class/iscsi_session/session1/device/ | head -20; cat /tmp/iscsid.log; fail "session 1 has no disk"; }
+log "session 1 disk: /dev/$disk"
+[ -b "/dev/$disk" ] || fail "/dev/$disk is not a block device"
+grep -q . /sys/class/iscsi_session/session1/targetname
+[ "$(cat /sys/class/iscsi_session/session1/targetname)" = "$IQN" ] || fail "sysfs targetname"
+[ "$(cat /sys/class/iscsi_connection/connection1:0/persistent_address)" = "127.0.0.1" ] || fail "persistent_address"
+
+# A second login of the same node is refused with "session exists" (15).
+rc=0
+iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 --login || rc=$?
+[ "$rc" = 15 ] || fail "second login: exit $rc, expected 15"
+
+run mkfs.ext4 -q -F "/dev/$disk"
+mkdir -p /mnt/lun
+run mount -t ext4 "/dev/$disk" /mnt/lun
+dd if=/dev/urandom of=/tmp/payload bs=1M count=8 2>/dev/null
+cp /tmp/payload /mnt/lun/payload
+sync
+run umount /mnt/lun
+echo 3 > /proc/sys/vm/drop_caches
+run mount -t ext4 -o ro "/dev/$disk" /mnt/lun
+[ "$(md5sum < /mnt/lun/payload)" = "$(md5sum < /tmp/payload)" ] || fail "payload differs after remount"
+run umount /mnt/lun
+log "8 MiB written through ext4 and read back identical"
+
+t0=$(ms)
+run iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 --logout
+t1=$(ms)
+log "logout: $((t1 - t0)) ms"
+[ ! -e /sys/class/iscsi_session/session1 ] || fail "session1 still exists after logout"
+[ ! -e "/dev/$disk" ] || fail "/dev/$disk still exists after logout"
+rc=0
+iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 --logout || rc=$?
+[ "$rc" = 21 ] || fail "logout without session: exit $rc, expected 21"
+iscsid_stop
+cat /tmp/iscsid.log
