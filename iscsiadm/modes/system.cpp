@@ -22,16 +22,54 @@ bool has_entries(fs::path const& dir)
     return fs::directory_iterator(dir, ec) != fs::directory_iterator();
 }
 
-} // namespace
+std::string session_json(kernel_session_view const& s)
+{
+    return "{\"sid\": " + std::to_string(s.sid) + ", \"transport\": " + json_string(s.transport) +
+           ", \"address\": " + json_string(s.address) + ", \"port\": " + json_string(s.port) +
+           ", \"tpgt\": " + json_string(s.tpgt) + ", \"target\": " + json_string(s.target) +
+           ", \"state\": " + json_string(s.state) + "}";
+}
 
-bool has_sessions() { return has_entries("/sys/class/iscsi_session"); }
+/// -m session [-r SID] at print level 0 (the default), text or JSON.
+exit_code list_sessions(context& ctx, std::vector<kernel_session_view> const& all)
+{
+    std::string out;
+    if (ctx.opts().format == output_format::json) {
+        out = "[";
+        for (std::size_t i = 0; i < all.size(); ++i)
+            out += (i ? ",\n " : "") + session_json(all[i]);
+        out += "]\n";
+    } else {
+        for (auto const& s : all)
+            out += session_line(s) + "\n";
+    }
+    print(out);
+    return exit_code::success;
+}
+
+} // namespace
 
 exit_code run_session(context& ctx)
 {
     auto const& o = ctx.opts();
     if (has_sessions()) {
-        error("listing kernel sessions needs iscsid, which this build does not have yet");
-        return exit_code::op_not_supported;
+        if (o.logout || o.rescan || o.stats || (o.print_level && *o.print_level > 0)) {
+            error("this iscsiadm lists sessions (-P 0) but cannot yet show details, rescan or log out by -m session");
+            return exit_code::op_not_supported;
+        }
+        if (!o.session)
+            return list_sessions(ctx, kernel_sessions());
+        auto const& sid = *o.session;
+        bool const numeric = !sid.empty() && sid.find_first_not_of("0123456789") == std::string::npos;
+        std::optional<kernel_session_view> one;
+        if (numeric)
+            one = kernel_session(static_cast<std::uint32_t>(std::stoul(sid)));
+        if (!one) {
+            error("could not read session targetname: 5");
+            error("Could not get session info for sid " + sid);
+            return exit_code::sysfs_lookup;
+        }
+        return list_sessions(ctx, {*one});
     }
     // No session exists; answer each request the way open-iscsi does.
     if (o.session) {

@@ -20,6 +20,11 @@ grep -q . /sys/class/iscsi_session/session1/targetname
 [ "$(cat /sys/class/iscsi_session/session1/targetname)" = "$IQN" ] || fail "sysfs targetname"
 [ "$(cat /sys/class/iscsi_connection/connection1:0/persistent_address)" = "127.0.0.1" ] || fail "persistent_address"
 
+# iscsiadm -m session reads the kernel's sysfs, in open-iscsi's format.
+out=$(iscsiadm -m session)
+echo "$out"
+[ "$out" = "tcp: [1] 127.0.0.1:3260,1 $IQN (non-flash)" ] || fail "session listing: $out"
+
 # A second login of the same node is refused with "session exists" (15).
 rc=0
 iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 --login || rc=$?
