@@ -5,6 +5,8 @@
 #include "iscsi/db/config.hpp"
 #include "iscsi/discovery/portal.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -113,7 +115,7 @@ asio::awaitable<ipc_message> daemon::login(ipc_message const& req)
     if (!key)
         co_return error_answer(err_invalid_request, "a login request needs target, address and port");
     for (auto const& [sid, s] : sessions_)
-        if (same_node(s.key, *key))
+        if (same_node(s->key, *key))
             co_return error_answer(err_sess_exists, "session exists (sid " + std::to_string(sid) + ")");
     for (auto& l : logins_) {
         if (!same_node(l.key, *key))
@@ -123,7 +125,7 @@ asio::awaitable<ipc_message> daemon::login(ipc_message const& req)
         boost::system::error_code ec;
         co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
         for (auto const& [sid, s] : sessions_)
-            if (same_node(s.key, *key))
+            if (same_node(s->key, *key))
                 co_return error_answer(err_sess_exists, "session exists (sid " + std::to_string(sid) + ")");
         co_return error_answer(err_login, "a concurrent login of this node failed");
     }
@@ -161,6 +163,7 @@ asio::awaitable<ipc_message> daemon::do_login(db::node_key const& key)
     o.cmds_max = static_cast<std::uint16_t>(std::clamp(rec->session.cmds_max, 2, 2048));
     o.queue_depth = static_cast<std::uint16_t>(std::clamp(rec->session.queue_depth, 1, 1024));
     o.scan = rec->session.scan == db::scan_mode::automatic;
+    auto const negotiated = conn->info.params;
     auto ks = co_await hand_off(*link_, std::move(*conn), kernel_settings_for(*rec, name), o, diag);
     if (!ks)
         co_return error_answer(err_transport, "kernel hand-off failed: " + diag.message);
@@ -169,7 +172,12 @@ asio::awaitable<ipc_message> daemon::do_login(db::node_key const& key)
     m.add("status", err_ok).add("sid", sid).add("host", ks->host_no);
     if (!diag.message.empty())
         m.add("warning", diag.message);
-    sessions_.emplace(sid, session{key, std::move(*ks)});
+    auto s = std::make_shared<session>();
+    s->key = key;
+    s->kernel = std::move(*ks);
+    s->tpgt = negotiated.target_portal_group_tag.value_or(static_cast<std::uint16_t>(std::max(0, rec->tpgt)));
+    s->time2wait_s = negotiated.default_time2wait;
+    sessions_.emplace(sid, std::move(s));
     std::clog << "iscsid: session " << sid << ": logged in to " << key.target << " at " << key.address << ","
               << key.port << "\n";
     co_return m;
@@ -185,10 +193,11 @@ asio::awaitable<ipc_message> daemon::logout(ipc_message const& req)
         co_return error_answer(err_sess_not_found, "no session " + std::to_string(*sid));
     auto s = std::move(it->second);
     sessions_.erase(it);
+    s->closing = true;
     iscsi::diagnostics diag;
-    auto rec = store_.read_node(s.key);
+    auto rec = store_.read_node(s->key);
     auto const timeout = std::chrono::seconds(rec ? std::max(1, rec->conn.logout_timeout) : 15);
-    auto ec = co_await log_out(*link_, s.kernel, timeout, diag);
+    auto ec = co_await log_out(*link_, s->kernel, timeout, diag);
     std::clog << "iscsid: session " << *sid << ": logged out" << (ec ? " (" + diag.message + ")" : "") << "\n";
     if (ec)
         co_return error_answer(err_logout, diag.message);
@@ -203,15 +212,57 @@ ipc_message daemon::list() const
     m.add("status", err_ok);
     for (auto const& [sid, s] : sessions_) {
         m.add("sid", sid);
-        add_key(m, s.key);
+        add_key(m, s->key);
     }
     return m;
 }
 
 void daemon::on_kernel_event(iscsi::kernel::incoming const& e)
 {
-    if (auto const* err = std::get_if<iscsi::kernel::conn_error_event>(&e))
-        std::clog << "iscsid: session " << err->conn.sid << ": connection error: " << describe(err->error) << "\n";
+    auto const* err = std::get_if<iscsi::kernel::conn_error_event>(&e);
+    if (!err)
+        return;
+    auto it = sessions_.find(err->conn.sid);
+    std::clog << "iscsid: session " << err->conn.sid << ": connection error: " << describe(err->error)
+              << (it == sessions_.end() ? " (not ours)" : "") << "\n";
+    if (it == sessions_.end() || it->second->recovering || it->second->closing)
+        return;
+    it->second->recovering = true;
+    asio::co_spawn(io_, recover(it->second), asio::detached);
+}
+
+asio::awaitable<void> daemon::recover(std::shared_ptr<session> s)
+{
+    auto const start = std::chrono::steady_clock::now();
+    for (unsigned attempt = 1; !s->closing; ++attempt) {
+        // The record may have changed (new CHAP secret, new portal): read it
+        // again for every attempt.
+        auto rec = store_.read_node(s->key);
+        std::string why;
+        auto name = rec ? initiator_name(*rec, why) : std::string();
+        if (!rec || name.empty()) {
+            std::clog << "iscsid: session " << s->kernel.sid << ": cannot recover: "
+                      << (rec ? why : rec.error().message()) << "\n";
+            break;
+        }
+        reconnect_plan plan;
+        plan.portal = {rec->conn.address, static_cast<std::uint16_t>(rec->conn.port), std::nullopt};
+        plan.login = login_params_for(*rec, name); // TSIH 0: session reinstatement
+        plan.settings = kernel_settings_for(*rec, name);
+        plan.settings.tpgt = s->tpgt;
+        plan.time2wait = std::chrono::seconds(attempt == 1 ? s->time2wait_s : std::max<std::uint32_t>(1, s->time2wait_s));
+        iscsi::diagnostics diag;
+        auto ec = co_await reconnect(*link_, s->kernel, plan, s->closing, diag);
+        if (!ec) {
+            auto const ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+            std::clog << "iscsid: session " << s->kernel.sid << ": recovered after " << ms.count() << " ms ("
+                      << attempt << (attempt == 1 ? " attempt)" : " attempts)") << "\n";
+            break;
+        }
+        std::clog << "iscsid: session " << s->kernel.sid << ": reconnect attempt " << attempt << " failed: "
+                  << (diag.message.empty() ? ec.message() : diag.message) << "\n";
+    }
+    s->recovering = false;
 }
 
 } // namespace iscsid

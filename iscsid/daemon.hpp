@@ -35,6 +35,10 @@ private:
     struct session {
         iscsi::db::node_key key;
         kernel_session kernel;
+        std::uint16_t tpgt = 1;
+        std::uint32_t time2wait_s = 2; ///< DefaultTime2Wait the login negotiated
+        bool recovering = false;
+        bool closing = false; ///< a logout started: recovery stops
     };
     /// A login in progress; a second request for the same node waits for it
     /// (one session per node, however many iscsiadm run at once).
@@ -49,13 +53,14 @@ private:
     asio::awaitable<ipc_message> logout(ipc_message const& req);
     ipc_message list() const;
     void on_kernel_event(iscsi::kernel::incoming const& e);
+    asio::awaitable<void> recover(std::shared_ptr<session> s);
     [[nodiscard]] std::string initiator_name(iscsi::db::node_record const& n, std::string& why) const;
 
     asio::io_context& io_;
     iscsi::db::store store_;
     std::unique_ptr<kernel_link> link_;
     std::string link_error_;
-    std::map<std::uint32_t, session> sessions_;
+    std::map<std::uint32_t, std::shared_ptr<session>> sessions_;
     std::list<login_in_progress> logins_;
 };
 

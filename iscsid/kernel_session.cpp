@@ -1,6 +1,13 @@
 #include "kernel_session.hpp"
 
 
+#include "iscsi/auth/random.hpp"
+#include "iscsi/login/login_machine.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include <fstream>
 
 namespace iscsid {
@@ -111,6 +118,125 @@ asio::awaitable<result<kernel_session>> hand_off(kernel_link& link, iscsi::trans
         }
     }
     co_return ks;
+}
+
+namespace {
+
+/// A PDU the kernel passed up (RECV_PDU): BHS, AHS, data, no digests.
+std::optional<iscsi::pdu::raw_pdu> pdu_from_kernel(std::span<std::byte const> bytes)
+{
+    iscsi::pdu::raw_pdu p;
+    if (bytes.size() < p.bhs.size())
+        return std::nullopt;
+    std::copy_n(bytes.begin(), p.bhs.size(), p.bhs.begin());
+    std::size_t const ahs = p.total_ahs_length() * 4U;
+    std::size_t const data = p.data_segment_length();
+    if (bytes.size() < p.bhs.size() + ahs + data)
+        return std::nullopt;
+    auto rest = bytes.subspan(p.bhs.size());
+    p.ahs.assign(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(ahs));
+    rest = rest.subspan(ahs);
+    p.data.assign(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(data));
+    return p;
+}
+
+/// Runs a login machine over the kernel's bound connection: each Login
+/// Request goes down with SEND_PDU (the kernel sets ITT and CmdSN), each
+/// Login Response comes up as a RECV_PDU event.
+asio::awaitable<std::error_code> kernel_login(kernel_link& link, std::uint32_t sid, iscsi::login::login_machine& m,
+                                              iscsi::diagnostics& diag)
+{
+    k::conn_ref const c{sid, 0};
+    m.start(iscsi::clock::now());
+    while (!m.done()) {
+        auto response = link.expect([sid](k::incoming const& e) {
+            auto const* ev = std::get_if<k::recv_pdu_event>(&e);
+            return ev && ev->conn.sid == sid;
+        });
+        while (auto out = m.poll_transmit()) {
+            out->own_data();
+            auto r = co_await request(link, k::send_pdu(link.next_header(), c, out->bhs, out->data), "send Login",
+                                      diag);
+            if (!r)
+                co_return r.error();
+        }
+        if (m.done())
+            break;
+        auto const deadline = m.poll_timeout().value_or(iscsi::clock::now() + std::chrono::seconds(30));
+        auto const left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - iscsi::clock::now());
+        auto got = co_await response->wait(std::max(left, std::chrono::milliseconds(1)));
+        if (!got) {
+            m.handle_timeout(iscsi::clock::now());
+            continue;
+        }
+        auto pdu = pdu_from_kernel(std::get<k::recv_pdu_event>(*got).pdu);
+        if (!pdu) {
+            diag.set("the kernel passed up a truncated PDU");
+            co_return std::make_error_code(std::errc::protocol_error);
+        }
+        m.handle_pdu(*pdu);
+    }
+    if (m.state() != iscsi::login::login_state::full_feature_phase) {
+        std::string msg = m.error() ? m.error().message() : std::string("redirected");
+        if (!m.diag().message.empty())
+            msg += " (" + m.diag().message + ")";
+        diag.set("login: " + msg);
+        co_return m.error() ? m.error() : std::make_error_code(std::errc::connection_refused);
+    }
+    co_return std::error_code{};
+}
+
+} // namespace
+
+asio::awaitable<std::error_code> reconnect(kernel_link& link, kernel_session& s, reconnect_plan const& plan,
+                                           bool const& cancelled, iscsi::diagnostics& diag)
+{
+    auto const stopped = std::make_error_code(std::errc::operation_canceled);
+    k::conn_ref const c{s.sid, 0};
+    // The kernel already cleaned the failed connection up; STOP_CONN
+    // finishes that and allows a new bind. Our old descriptor goes too.
+    s.socket.reset();
+    (void)co_await request(link, k::stop_conn(link.next_header(), c, k::stop_flag::recover), "stop", diag);
+    diag.clear();
+
+    auto ex = co_await asio::this_coro::executor;
+    asio::steady_timer pause(ex, plan.time2wait);
+    co_await pause.async_wait(asio::use_awaitable);
+    if (cancelled)
+        co_return stopped;
+
+    iscsi::transport::pdu_stream stream(ex);
+    if (auto ec = co_await stream.connect(plan.portal.address, plan.portal.port, plan.connect_timeout)) {
+        diag.set("cannot connect to " + plan.portal.address + ":" + std::to_string(plan.portal.port) + ": " +
+                 ec.message());
+        co_return ec;
+    }
+    if (cancelled)
+        co_return stopped;
+    auto fd = stream.release();
+    if (!fd) {
+        diag.set(fd.error().message());
+        co_return fd.error();
+    }
+    s.socket = unique_fd(*fd);
+    if (auto r = co_await request(link, k::bind_conn(link.next_header(), c, s.socket.get(), true), "bind", diag); !r)
+        co_return r.error();
+
+    iscsi::login::login_machine m(plan.login, iscsi::auth::system_random());
+    if (auto ec = co_await kernel_login(link, s.sid, m, diag))
+        co_return ec;
+    if (cancelled)
+        co_return stopped;
+    auto const& info = m.success();
+    for (auto const& p : k::connection_params(plan.settings, info.params, info.exp_stat_sn.value())) {
+        auto r = co_await request(link, k::set_param(link.next_header(), c, p.id, p.value), "set parameter", diag);
+        if (!r && r.error() != std::errc::function_not_supported)
+            co_return r.error();
+        diag.clear();
+    }
+    if (auto r = co_await request(link, k::start_conn(link.next_header(), c), "start connection", diag); !r)
+        co_return r.error();
+    co_return std::error_code{};
 }
 
 asio::awaitable<std::error_code> log_out(kernel_link& link, kernel_session& s, std::chrono::milliseconds timeout,
