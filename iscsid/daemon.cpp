@@ -3,6 +3,7 @@
 #include "node_login.hpp"
 
 #include "iscsi/db/config.hpp"
+#include "iscsi/kernel/sysfs.hpp"
 #include "iscsi/discovery/portal.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -78,6 +79,45 @@ daemon::daemon(asio::io_context& io, std::filesystem::path db_root, std::unique_
         link_->on_event([this](iscsi::kernel::incoming const& e) { on_kernel_event(e); });
         link_->start();
     }
+}
+
+std::size_t daemon::adopt(std::filesystem::path const& sysfs_root)
+{
+    if (!link_)
+        return 0;
+    std::size_t n = 0;
+    for (auto const& k : iscsi::kernel::sysfs_sessions(sysfs_root)) {
+        if (k.transport != "tcp" || sessions_.contains(k.sid) || !k.host_no)
+            continue;
+        auto s = std::make_shared<session>();
+        s->key.target = k.target;
+        s->key.address = k.persistent_address;
+        s->key.port = std::atoi(k.persistent_port.c_str());
+        s->key.tpgt = std::atoi(k.tpgt.c_str());
+        s->key.iface = k.iface.empty() ? "default" : k.iface;
+        // The record's own key (its tpgt may be written differently).
+        db::node_filter f;
+        f.target = s->key.target;
+        f.address = s->key.address;
+        f.port = s->key.port;
+        f.iface = s->key.iface;
+        if (auto keys = store_.list_nodes(f); keys && !keys->empty())
+            s->key = keys->front();
+        s->kernel.sid = k.sid;
+        s->kernel.host_no = *k.host_no;
+        s->tpgt = static_cast<std::uint16_t>(std::atoi(k.tpgt.c_str()));
+        std::clog << "iscsid: session " << k.sid << ": adopted (" << k.target << " at " << s->key.address << ","
+                  << s->key.port << ", " << k.state << ")\n";
+        bool const failed = k.state != "LOGGED_IN";
+        sessions_.emplace(k.sid, s);
+        if (failed) {
+            // Its connection error was sent while no daemon listened.
+            s->recovering = true;
+            asio::co_spawn(io_, recover(s), asio::detached);
+        }
+        ++n;
+    }
+    return n;
 }
 
 asio::awaitable<ipc_message> daemon::handle(ipc_message const& req)

@@ -29,6 +29,10 @@ public:
            std::string link_error);
 
     asio::awaitable<ipc_message> handle(ipc_message const& req);
+    /// Takes over the kernel's sessions under `sysfs_root` (left by an
+    /// iscsid that stopped): they keep working, can be logged out, and are
+    /// recovered when their connection fails. Returns how many.
+    std::size_t adopt(std::filesystem::path const& sysfs_root);
     [[nodiscard]] std::size_t session_count() const noexcept { return sessions_.size(); }
 
 private:

@@ -82,6 +82,8 @@ int main(int argc, char** argv)
         std::clog << "iscsid: kernel data path unavailable: " << why << "\n";
 
     iscsid::daemon d(io, database_root(config), std::move(link), why);
+    char const* sysfs = std::getenv("ISCSI_SYSFS");
+    d.adopt(sysfs && *sysfs ? sysfs : "/sys");
     std::unique_ptr<iscsid::control_server> server;
     try {
         server = std::make_unique<iscsid::control_server>(

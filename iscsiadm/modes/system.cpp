@@ -22,7 +22,7 @@ bool has_entries(fs::path const& dir)
     return fs::directory_iterator(dir, ec) != fs::directory_iterator();
 }
 
-std::string session_json(kernel_session_view const& s)
+std::string session_json(iscsi::kernel::sysfs_session const& s)
 {
     return "{\"sid\": " + std::to_string(s.sid) + ", \"transport\": " + json_string(s.transport) +
            ", \"address\": " + json_string(s.address) + ", \"port\": " + json_string(s.port) +
@@ -31,7 +31,7 @@ std::string session_json(kernel_session_view const& s)
 }
 
 /// -m session [-r SID] at print level 0 (the default), text or JSON.
-exit_code list_sessions(context& ctx, std::vector<kernel_session_view> const& all)
+exit_code list_sessions(context& ctx, std::vector<iscsi::kernel::sysfs_session> const& all)
 {
     std::string out;
     if (ctx.opts().format == output_format::json) {
@@ -58,12 +58,12 @@ exit_code run_session(context& ctx)
             return exit_code::op_not_supported;
         }
         if (!o.session)
-            return list_sessions(ctx, kernel_sessions());
+            return list_sessions(ctx, iscsi::kernel::sysfs_sessions(sysfs_root()));
         auto const& sid = *o.session;
         bool const numeric = !sid.empty() && sid.find_first_not_of("0123456789") == std::string::npos;
-        std::optional<kernel_session_view> one;
-        if (numeric)
-            one = kernel_session(static_cast<std::uint32_t>(std::stoul(sid)));
+        std::optional<iscsi::kernel::sysfs_session> one;
+        if (numeric && sid.size() < 10)
+            one = iscsi::kernel::read_sysfs_session(sysfs_root(), static_cast<std::uint32_t>(std::stoul(sid)));
         if (!one) {
             error("could not read session targetname: 5");
             error("Could not get session info for sid " + sid);

@@ -8,10 +8,20 @@ echo "InitiatorName=iqn.2026-12.org.example.vm:initiator" > /etc/iscsi/initiator
 iscsid_start
 
 run iscsiadm -m discovery -t sendtargets -p 127.0.0.1:3260
+# Two logins of the same node at once end in exactly one session: one
+# iscsiadm succeeds, the other is told the session exists (15).
 t0=$(ms)
-run iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 --login
+(rc=0; iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 --login > /tmp/login1.out 2>&1 || rc=$?; echo "rc=$rc" >> /tmp/login1.out) &
+p1=$!
+(rc=0; iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 --login > /tmp/login2.out 2>&1 || rc=$?; echo "rc=$rc" >> /tmp/login2.out) &
+p2=$!
+wait $p1 $p2
 t1=$(ms)
-log "login with disk scan: $((t1 - t0)) ms"
+cat /tmp/login1.out /tmp/login2.out
+log "two concurrent logins with disk scan: $((t1 - t0)) ms"
+rcs=$(cat /tmp/login1.out /tmp/login2.out | grep '^rc=' | sort | tr '\n' ' ')
+[ "$rcs" = "rc=0 rc=15 " ] || fail "concurrent logins ended with: $rcs"
+[ "$(ls /sys/class/iscsi_session | wc -l)" = 1 ] || fail "not exactly one kernel session"
 [ -d /sys/class/iscsi_session/session1 ] || fail "no kernel session1"
 disk=$(session_disk 1) || { find /sys/class/iscsi_session/session1/device/ | head -20; cat /tmp/iscsid.log; fail "session 1 has no disk"; }
 log "session 1 disk: /dev/$disk"
@@ -42,6 +52,15 @@ run mount -t ext4 -o ro "/dev/$disk" /mnt/lun
 [ "$(md5sum < /mnt/lun/payload)" = "$(md5sum < /tmp/payload)" ] || fail "payload differs after remount"
 run umount /mnt/lun
 log "8 MiB written through ext4 and read back identical"
+
+t0=$(ms)
+# iscsid restarts: the session stays in the kernel and is adopted.
+iscsid_stop
+dd if=/dev/urandom of=/tmp/while-down bs=64k count=16 2>/dev/null
+dd if=/tmp/while-down of="/dev/$disk" bs=64k oflag=direct 2>/dev/null || fail "the disk stopped working with iscsid down"
+iscsid_start
+grep -q "session 1: adopted" /tmp/iscsid.log || { cat /tmp/iscsid.log; fail "iscsid did not adopt session 1"; }
+[ "$(iscsiadm -m session)" = "tcp: [1] 127.0.0.1:3260,1 $IQN (non-flash)" ] || fail "listing after restart"
 
 t0=$(ms)
 run iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 --logout

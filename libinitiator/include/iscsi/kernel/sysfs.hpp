@@ -1,0 +1,34 @@
+/**
+ * @file
+ * The kernel's iSCSI sessions as sysfs shows them: /sys/class/iscsi_session,
+ * iscsi_connection and scsi_host (the iSCSI transport class's attributes).
+ * iscsiadm lists them; iscsid adopts them when it starts.
+ */
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace iscsi::kernel {
+
+struct sysfs_session {
+    std::uint32_t sid = 0;
+    std::optional<std::uint32_t> host_no; ///< the SCSI host it hangs under
+    std::string transport = "tcp";        ///< the host's proc_name without "iscsi_"
+    std::string target;
+    std::string tpgt;
+    std::string state;                    ///< LOGGED_IN, FAILED, FREE
+    std::string iface;                    ///< ifacename
+    std::string address, port;            ///< the connection's current peer
+    std::string persistent_address, persistent_port;
+};
+
+/// Every session under `root` (normally /sys), by ascending sid; one that
+/// vanishes while being read is left out.
+[[nodiscard]] std::vector<sysfs_session> sysfs_sessions(std::filesystem::path const& root);
+[[nodiscard]] std::optional<sysfs_session> read_sysfs_session(std::filesystem::path const& root, std::uint32_t sid);
+
+} // namespace iscsi::kernel

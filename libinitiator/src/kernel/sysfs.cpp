@@ -1,0 +1,83 @@
+#include "iscsi/kernel/sysfs.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <system_error>
+
+namespace iscsi::kernel {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string attribute(fs::path const& file)
+{
+    std::ifstream in(file);
+    std::string v;
+    std::getline(in, v);
+    return v;
+}
+
+/// A number after a prefix ("session12" -> 12).
+std::optional<std::uint32_t> number_after(std::string const& name, std::string_view prefix)
+{
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0)
+        return std::nullopt;
+    std::uint32_t n = 0;
+    for (char c : name.substr(prefix.size())) {
+        if (c < '0' || c > '9' || n > 100'000'000U)
+            return std::nullopt;
+        n = n * 10 + static_cast<std::uint32_t>(c - '0');
+    }
+    return n;
+}
+
+} // namespace
+
+std::optional<sysfs_session> read_sysfs_session(fs::path const& root, std::uint32_t sid)
+{
+    auto const dir = root / "class/iscsi_session" / ("session" + std::to_string(sid));
+    std::error_code ec;
+    if (!fs::exists(dir / "targetname", ec))
+        return std::nullopt;
+    sysfs_session s;
+    s.sid = sid;
+    s.target = attribute(dir / "targetname");
+    s.tpgt = attribute(dir / "tpgt");
+    s.state = attribute(dir / "state");
+    s.iface = attribute(dir / "ifacename");
+    auto const conn = root / "class/iscsi_connection" / ("connection" + std::to_string(sid) + ":0");
+    s.address = attribute(conn / "address");
+    s.port = attribute(conn / "port");
+    s.persistent_address = attribute(conn / "persistent_address");
+    s.persistent_port = attribute(conn / "persistent_port");
+    // .../hostN/sessionM: the session device's parent is its SCSI host.
+    auto real = fs::canonical(dir / "device", ec);
+    if (!ec)
+        s.host_no = number_after(real.parent_path().filename().string(), "host");
+    if (s.host_no) {
+        auto proc = attribute(root / "class/scsi_host" / ("host" + std::to_string(*s.host_no)) / "proc_name");
+        if (proc.rfind("iscsi_", 0) == 0)
+            proc.erase(0, 6);
+        if (!proc.empty())
+            s.transport = proc;
+    }
+    return s;
+}
+
+std::vector<sysfs_session> sysfs_sessions(fs::path const& root)
+{
+    std::vector<std::uint32_t> sids;
+    std::error_code ec;
+    for (auto const& e : fs::directory_iterator(root / "class/iscsi_session", ec))
+        if (auto sid = number_after(e.path().filename().string(), "session"))
+            sids.push_back(*sid);
+    std::sort(sids.begin(), sids.end());
+    std::vector<sysfs_session> out;
+    for (auto sid : sids)
+        if (auto s = read_sysfs_session(root, sid))
+            out.push_back(std::move(*s));
+    return out;
+}
+
+} // namespace iscsi::kernel
