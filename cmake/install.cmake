@@ -6,7 +6,7 @@ include(GNUInstallDirs)
 
 set(ISCSI_SYSTEMD_UNITDIR "lib/systemd/system" CACHE PATH "Where systemd units go, relative to the prefix")
 
-install(TARGETS iscsiadm iscsi-iname RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
+install(TARGETS iscsid iscsiadm iscsi-iname RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
 foreach(tool iscsi-fuse iscsi-nbd)
     if(TARGET ${tool})
         install(TARGETS ${tool} RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
@@ -26,7 +26,8 @@ install(CODE "
     endforeach()
 ")
 
-set(ISCSI_UNIT_TEMPLATES iscsi-fuse@.service iscsi-nbd@.service)
+set(ISCSI_UNIT_TEMPLATES iscsid.socket iscsid.service iscsi.service iscsi-init.service
+    iscsi-fuse@.service iscsi-nbd@.service)
 foreach(unit ${ISCSI_UNIT_TEMPLATES})
     configure_file(${PROJECT_SOURCE_DIR}/conf/systemd/${unit}.in ${PROJECT_BINARY_DIR}/conf/systemd/${unit} @ONLY)
     install(FILES ${PROJECT_BINARY_DIR}/conf/systemd/${unit} DESTINATION ${ISCSI_SYSTEMD_UNITDIR})
@@ -35,4 +36,5 @@ endforeach()
 install(FILES conf/bash-completion/iscsiadm DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
 install(FILES docs/man/iscsiadm.8 docs/man/iscsi-iname.8 DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
 install(FILES docs/man/iscsid.conf.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
-install(FILES docs/session-api.md docs/fuse-export.md docs/compat.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES docs/session-api.md docs/fuse-export.md docs/compat.md docs/architecture.md
+        DESTINATION ${CMAKE_INSTALL_DOCDIR})

@@ -52,10 +52,17 @@ control_server::control_server(asio::io_context& io, std::string path, handler h
     acceptor_.listen(128);
 }
 
+control_server::control_server(asio::io_context& io, int listening_fd, handler h)
+    : io_(io), acceptor_(io), handler_(std::move(h))
+{
+    acceptor_.assign(asio::local::stream_protocol(), listening_fd);
+}
+
 control_server::~control_server()
 {
     std::error_code ec;
-    std::filesystem::remove(path_, ec);
+    if (!path_.empty()) // ours to remove, not systemd's
+        std::filesystem::remove(path_, ec);
 }
 
 void control_server::start() { asio::co_spawn(io_, accept_loop(), asio::detached); }

@@ -25,6 +25,9 @@ public:
 
     /// Binds `path` (replacing a stale socket file), mode 0600.
     control_server(asio::io_context& io, std::string path, handler h);
+    /// Serves on a socket already listening (socket activation: systemd
+    /// made it from iscsid.socket and owns its file).
+    control_server(asio::io_context& io, int listening_fd, handler h);
     ~control_server();
     control_server(control_server const&) = delete;
     control_server& operator=(control_server const&) = delete;

@@ -85,10 +85,16 @@ int main(int argc, char** argv)
     char const* sysfs = std::getenv("ISCSI_SYSFS");
     d.adopt(sysfs && *sysfs ? sysfs : "/sys");
     std::unique_ptr<iscsid::control_server> server;
+    bool activated = false;
+    auto handler = [&d](iscsid::ipc_message const& req) { return d.handle(req); };
     try {
-        server = std::make_unique<iscsid::control_server>(
-            io, iscsid::control_socket_path(),
-            [&d](iscsid::ipc_message const& req) { return d.handle(req); });
+        // Socket activation (iscsid.socket): systemd passes the listening
+        // socket as descriptor 3.
+        activated = ::sd_listen_fds(1) == 1 && ::sd_is_socket_unix(SD_LISTEN_FDS_START, SOCK_STREAM, 1, nullptr, 0) > 0;
+        if (activated)
+            server = std::make_unique<iscsid::control_server>(io, SD_LISTEN_FDS_START, handler);
+        else
+            server = std::make_unique<iscsid::control_server>(io, iscsid::control_socket_path(), handler);
     } catch (std::exception const& e) {
         std::cerr << "iscsid: cannot listen on " << iscsid::control_socket_path() << ": " << e.what() << "\n";
         return 1;
@@ -104,7 +110,8 @@ int main(int argc, char** argv)
         io.stop();
     });
     ::sd_notify(0, "READY=1\nSTATUS=Ready");
-    std::clog << "iscsid: ready on " << iscsid::control_socket_path() << "\n";
+    std::clog << "iscsid: ready on " << (activated ? "the socket systemd passed" : iscsid::control_socket_path())
+              << "\n";
     io.run();
     return 0;
 }

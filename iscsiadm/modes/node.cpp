@@ -304,6 +304,10 @@ exit_code logout(context& ctx)
     auto listing = ask_daemon(iscsid::ipc_message().add("op", "list"), code, 30);
     if (!listing)
         return code;
+    if (code != exit_code::success) {
+        error(listing->get("message").value_or("iscsid refused to list sessions"));
+        return code;
+    }
     auto const portal = o.portal ? parse_portal_arg(*o.portal) : std::nullopt;
     auto sessions = daemon_sessions(*listing);
     std::erase_if(sessions, [&](daemon_session const& s) {
