@@ -56,6 +56,8 @@ Options:
   -l, --login  -u, --logout  -L, --loginall=WHICH  -U, --logoutall=WHICH
   -R, --rescan  -D, --discover  -W, --no_wait  -d, --debug=LEVEL
   --format=json            machine-readable output for listings (see iscsiadm(8))
+  --wait-devices[=SECONDS] with -l/-L: return when every LUN's block device
+                           exists in /dev (default at most 30 s), not before
   -V, --version            -h, --help
 
 Exit codes are open-iscsi's: 0 success, 7 invalid parameter, 15 session
@@ -112,7 +114,7 @@ parse_outcome parse_command_line(int argc, char** argv)
     app.set_help_flag(); // our own -h text
     app.allow_extras(false);
     options o;
-    std::string mode_text, format_text;
+    std::string mode_text, format_text, wait_text;
     bool help = false, version = false;
     app.add_option("-m,--mode", mode_text);
     app.add_option("-o,--op", o.ops);
@@ -131,6 +133,7 @@ parse_outcome parse_command_line(int argc, char** argv)
     app.add_option("-x,--index", o.index);
     app.add_option("-d,--debug", o.debug);
     app.add_option("--format", format_text);
+    auto* wait_opt = app.add_option("--wait-devices", wait_text)->expected(0, 1);
     app.add_flag("-l,--login", o.login);
     app.add_flag("-u,--logout", o.logout);
     app.add_flag("-R,--rescan", o.rescan);
@@ -160,6 +163,25 @@ parse_outcome parse_command_line(int argc, char** argv)
             return exit_code::invalid;
         }
         o.format = format_text == "json"sv ? output_format::json : output_format::text;
+    }
+    if (wait_opt->count() > 0) {
+        double secs = 30;
+        if (!wait_text.empty()) {
+            try {
+                std::size_t used = 0;
+                secs = std::stod(wait_text, &used);
+                if (used != wait_text.size() || secs <= 0)
+                    throw std::invalid_argument("not positive");
+            } catch (std::exception const&) {
+                error("--wait-devices takes a number of seconds above 0, not '" + wait_text + "'");
+                return exit_code::invalid;
+            }
+        }
+        o.wait_devices = secs;
+        if (!o.login && !o.login_all) {
+            error("--wait-devices goes with a login (-l or -L)");
+            return exit_code::invalid;
+        }
     }
     if (mode_text.empty()) {
         error("no mode given: use -m discovery, discoverydb, node, session, iface, fw or host "

@@ -43,6 +43,9 @@ struct options {
     bool stats = false;      ///< -s
     bool show_secrets = false; ///< -S
     bool no_wait = false;    ///< -W
+    /// --wait-devices[=SECONDS]: a login returns when the sessions' block
+    /// devices exist (beyond open-iscsi).
+    std::optional<double> wait_devices;
     int debug = 0;           ///< -d
     output_format format = output_format::text;
 };

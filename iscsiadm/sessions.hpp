@@ -8,8 +8,10 @@
 
 #include "iscsi/kernel/sysfs.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace iscsiadm {
 
@@ -17,6 +19,18 @@ namespace iscsiadm {
 
 /// True when the kernel has iSCSI sessions (/sys/class/iscsi_session).
 [[nodiscard]] bool has_sessions();
+
+/**
+ * Waits until every block-type LUN of kernel session `sid` (disk, CD,
+ * optical, RBC) has its block device in sysfs and its node in /dev, at most
+ * `timeout_s` seconds. Returns the device names, or an error text naming
+ * what was still missing.
+ */
+struct devices_wait {
+    std::vector<std::string> devices; ///< "sda", ...
+    std::string missing;              ///< empty when all are ready
+};
+[[nodiscard]] devices_wait wait_for_devices(std::uint32_t sid, double timeout_s);
 
 /// open-iscsi's one-line form: "tcp: [1] 127.0.0.1:3260,1 iqn... (non-flash)".
 /// The current peer, or the persistent one while the connection is down.

@@ -12,6 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <iostream>
+#include <malloc.h>
 
 namespace iscsid {
 
@@ -176,6 +177,11 @@ asio::awaitable<ipc_message> daemon::login(ipc_message const& req)
     auto answer = co_await do_login(*key);
     done->cancel();
     logins_.remove_if([&](login_in_progress const& l) { return l.done == done; });
+    // A burst of logins leaves freed receive buffers (one per connection,
+    // MaxRecvDataSegmentLength each) in malloc's arenas; an idle daemon
+    // gives them back, so that its memory is what its sessions keep.
+    if (logins_.empty())
+        ::malloc_trim(0);
     co_return answer;
 }
 
@@ -193,6 +199,7 @@ asio::awaitable<ipc_message> daemon::do_login(db::node_key const& key)
         co_return error_answer(err_transport_not_found, link_error_);
 
     iscsi::diagnostics diag;
+    auto const t0 = std::chrono::steady_clock::now();
     iscsi::discovery::portal portal{rec->conn.address, static_cast<std::uint16_t>(rec->conn.port), std::nullopt};
     auto conn = co_await iscsi::transport::login_connection(io_.get_executor(), portal,
                                                             login_params_for(*rec, name), {}, &diag);
@@ -204,6 +211,7 @@ asio::awaitable<ipc_message> daemon::do_login(db::node_key const& key)
     o.queue_depth = static_cast<std::uint16_t>(std::clamp(rec->session.queue_depth, 1, 1024));
     o.scan = rec->session.scan == db::scan_mode::automatic;
     auto const negotiated = conn->info.params;
+    auto const t1 = std::chrono::steady_clock::now();
     auto ks = co_await hand_off(*link_, std::move(*conn), kernel_settings_for(*rec, name), o, diag);
     if (!ks)
         co_return error_answer(err_transport, "kernel hand-off failed: " + diag.message);
@@ -217,9 +225,12 @@ asio::awaitable<ipc_message> daemon::do_login(db::node_key const& key)
     s->kernel = std::move(*ks);
     s->tpgt = negotiated.target_portal_group_tag.value_or(static_cast<std::uint16_t>(std::max(0, rec->tpgt)));
     s->time2wait_s = negotiated.default_time2wait;
-    sessions_.emplace(sid, std::move(s));
+    sessions_.emplace(sid, s);
+    auto const ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+    auto const scan = s->kernel.scan_time;
     std::clog << "iscsid: session " << sid << ": logged in to " << key.target << " at " << key.address << ","
-              << key.port << "\n";
+              << key.port << " (login " << ms(t1 - t0) << " ms, kernel hand-off "
+              << ms(std::chrono::steady_clock::now() - t1 - scan) << " ms, LUN scan " << scan.count() << " ms)\n";
     co_return m;
 }
 

@@ -104,7 +104,7 @@ private:
     std::uint64_t handle_;
     std::atomic<std::uint32_t> seq_{1};
     asio::thread_pool worker_{1};
-    asio::thread_pool blocking_{2};
+    asio::thread_pool blocking_{8};
     std::list<std::weak_ptr<waiter>> waiters_;
     std::function<void(iscsi::kernel::incoming const&)> unsolicited_;
     std::vector<std::byte> event_buf_;

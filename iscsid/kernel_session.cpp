@@ -112,7 +112,10 @@ asio::awaitable<result<kernel_session>> hand_off(kernel_link& link, iscsi::trans
     }
     if (o.scan) {
         std::uint32_t const host = ks.host_no;
-        if (auto ec = co_await link.run_blocking([host] { return scan_host(host); })) {
+        auto const t0 = std::chrono::steady_clock::now();
+        auto ec = co_await link.run_blocking([host] { return scan_host(host); });
+        ks.scan_time = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+        if (ec) {
             diag.set("scan of host" + std::to_string(host) + " failed: " + ec.message());
             // The session stands; its LUNs can be rescanned (iscsiadm -R).
         }

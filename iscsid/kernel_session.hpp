@@ -24,6 +24,7 @@ struct kernel_session {
     std::uint32_t host_no = 0; ///< SCSI host<host_no>
     /// Our descriptor of the bound socket; the kernel holds its own reference.
     unique_fd socket;
+    std::chrono::milliseconds scan_time{}; ///< how long the LUN scan took at login
 };
 
 struct hand_off_options {

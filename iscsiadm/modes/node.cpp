@@ -13,6 +13,7 @@
 #include "iscsi/db/schema.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <thread>
 #include <type_traits>
 
@@ -205,13 +206,14 @@ iscsid::ipc_message key_request(char const* op, db::node_key const& k)
 struct login_outcome {
     exit_code code = exit_code::success;
     std::string message;
+    std::optional<std::uint32_t> sid;
 };
 
 /// Logins go through iscsid, all at once (the daemon runs them
 /// concurrently); results are printed in the order of the records, like
 /// open-iscsi. Without a daemon every login fails as open-iscsi's do:
 /// announced on stdout, refused on stderr, exit 20.
-exit_code login(std::vector<db::node_key> const& keys)
+exit_code login(std::vector<db::node_key> const& keys, std::optional<double> wait_devices)
 {
     if (keys.empty())
         return no_records();
@@ -233,8 +235,22 @@ exit_code login(std::vector<db::node_key> const& keys)
         for (std::size_t i = 0; i < keys.size(); ++i)
             workers.emplace_back([&, i] {
                 auto answer = ask_daemon(key_request("login", keys[i]), results[i].code);
-                if (answer)
+                if (answer) {
                     results[i].message = answer->get("message").value_or("");
+                    if (auto sid = answer->get_int("sid"))
+                        results[i].sid = static_cast<std::uint32_t>(*sid);
+                }
+                // --wait-devices: this login is done when its disks exist.
+                if (results[i].code == exit_code::success && wait_devices && results[i].sid) {
+                    auto w = wait_for_devices(*results[i].sid, *wait_devices);
+                    if (!w.missing.empty()) {
+                        results[i].code = exit_code::transport_timeout;
+                        char secs[32];
+                        std::snprintf(secs, sizeof secs, "%g", *wait_devices);
+                        results[i].message = "logged in (session " + std::to_string(*results[i].sid) +
+                                             "), but after " + secs + " s " + w.missing;
+                    }
+                }
             });
     }
     exit_code last = exit_code::success;
@@ -328,19 +344,29 @@ exit_code logout(context& ctx)
         out += "Logging out of session " + session_name(s) + "\n";
     print(out);
     out.clear();
+    // All at once, like the logins; results in order.
+    std::vector<login_outcome> results(sessions.size());
+    {
+        std::vector<std::jthread> workers;
+        for (std::size_t i = 0; i < sessions.size(); ++i)
+            workers.emplace_back([&, i] {
+                auto answer = ask_daemon(iscsid::ipc_message().add("op", "logout").add("sid", sessions[i].sid),
+                                         results[i].code);
+                if (answer)
+                    results[i].message = answer->get("message").value_or("");
+            });
+    }
     exit_code last = exit_code::success;
-    for (auto const& s : sessions) {
-        exit_code c = exit_code::success;
-        auto answer = ask_daemon(iscsid::ipc_message().add("op", "logout").add("sid", s.sid), c);
-        if (c == exit_code::success) {
-            out += "Logout of " + session_name(s) + " successful.\n";
+    for (std::size_t i = 0; i < sessions.size(); ++i) {
+        auto const& r = results[i];
+        if (r.code == exit_code::success) {
+            out += "Logout of " + session_name(sessions[i]) + " successful.\n";
             continue;
         }
-        last = c;
-        error("Could not logout of " + session_name(s) + ".");
-        error("initiator reported error (" + std::to_string(static_cast<int>(c)) + " - " +
-              std::string(describe(c)) + ")" +
-              (answer && answer->get("message") ? ": " + *answer->get("message") : ""));
+        last = r.code;
+        error("Could not logout of " + session_name(sessions[i]) + ".");
+        error("initiator reported error (" + std::to_string(static_cast<int>(r.code)) + " - " +
+              std::string(describe(r.code)) + ")" + (r.message.empty() ? "" : ": " + r.message));
     }
     print(out);
     if (last != exit_code::success)
@@ -373,7 +399,7 @@ exit_code run_node(context& ctx)
             if constexpr (std::is_same_v<std::decay_t<decltype(v)>, exit_code>)
                 return v;
             else
-                return login(v);
+                return login(v, o.wait_devices);
         }, startup_matches(ctx, *o.login_all));
     if (o.logout || o.logout_all)
         return logout(ctx);
@@ -388,7 +414,7 @@ exit_code run_node(context& ctx)
         return *code;
     auto const& keys = std::get<std::vector<db::node_key>>(selected);
     if (o.login)
-        return login(keys);
+        return login(keys, o.wait_devices);
     if (op == "delete")
         return remove(ctx, keys);
     if (op == "update")

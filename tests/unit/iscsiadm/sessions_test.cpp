@@ -1,11 +1,14 @@
 // iscsiadm -m session over a sysfs tree built here (ISCSI_SYSFS), laid out
 // as the kernel's iscsi transport class lays it out: the one-line listing
 // open-iscsi prints, -r SID, JSON, and a missing session.
+#include "sessions.hpp"
+
 #include "support/isolation.hpp"
 #include "support/subprocess.hpp"
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -90,6 +93,41 @@ TEST_F(SessionMode, JsonListsTheSameFields)
     ASSERT_TRUE(r.ok()) << r.err;
     EXPECT_EQ(r.out, "[{\"sid\": 2, \"transport\": \"tcp\", \"address\": \"127.0.0.1\", \"port\": \"3260\", "
                      "\"tpgt\": \"1\", \"target\": \"iqn.2026-12.org.example:a\", \"state\": \"LOGGED_IN\"}]\n");
+}
+
+// --wait-devices looks at the session's SCSI devices: block types need
+// their block device in sysfs and its node in /dev ("null" exists here).
+TEST_F(SessionMode, WaitForDevicesSeesBlockDevicesAndSkipsControllers)
+{
+    add_session(4, 5, "iqn.2026-12.org.example:a", "127.0.0.1");
+    auto const target = root.path() / "devices/platform/host5/session4/target5:0:0";
+    put(target / "5:0:0:0/type", "12"); // a controller (tgt's LUN 0): no block device
+    put(target / "5:0:0:1/type", "0");
+    fs::create_directories(target / "5:0:0:1/block/null");
+    auto w = wait_for_devices(4, 0.5);
+    EXPECT_EQ(w.missing, "");
+    EXPECT_EQ(w.devices, std::vector<std::string>{"null"});
+}
+
+TEST_F(SessionMode, WaitForDevicesNamesWhatIsStillMissing)
+{
+    add_session(4, 5, "iqn.2026-12.org.example:a", "127.0.0.1");
+    put(root.path() / "devices/platform/host5/session4/target5:0:0/5:0:0:1/type", "0");
+    auto const t0 = std::chrono::steady_clock::now();
+    auto w = wait_for_devices(4, 0.3);
+    EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(300));
+    EXPECT_EQ(w.missing, "LUN 5:0:0:1 has no block device yet");
+    EXPECT_EQ(wait_for_devices(9, 0.1).missing, "session 9 is gone");
+}
+
+TEST_F(SessionMode, WaitDevicesNeedsALogin)
+{
+    auto r = run_program({ISCSIADM_BIN, "-m", "node", "--wait-devices=5"});
+    EXPECT_EQ(r.exit_code, 7);
+    EXPECT_NE(r.err.find("--wait-devices goes with a login"), std::string::npos) << r.err;
+    r = run_program({ISCSIADM_BIN, "-m", "node", "-l", "--wait-devices=soon"});
+    EXPECT_EQ(r.exit_code, 7);
+    EXPECT_NE(r.err.find("--wait-devices takes a number of seconds above 0, not 'soon'"), std::string::npos) << r.err;
 }
 
 TEST_F(SessionMode, NoSessionsIsExit21)

@@ -11,11 +11,13 @@ run() {
 
 # wait_for TEST-ARGS... : polls `test ARGS` every 0.1 s for up to WAIT_S
 # seconds (default 30).
+# (Helpers use _-prefixed variables: busybox sh has no locals, and the
+# scenarios' own variables must not be overwritten.)
 wait_for() {
-    n=$(( ${WAIT_S:-30} * 10 ))
+    _left=$(( ${WAIT_S:-30} * 10 ))
     while ! test "$@"; do
-        n=$((n - 1))
-        [ "$n" -gt 0 ] || return 1
+        _left=$((_left - 1))
+        [ "$_left" -gt 0 ] || return 1
         sleep 0.1
     done
 }
@@ -28,35 +30,35 @@ ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 # authentication, listening on PORTAL (default 127.0.0.1:3260). Set up
 # through configfs by hand, as targetcli would.
 lio_target() {
-    iqn=$1 file=$2 mib=$3 portal=${4:-127.0.0.1:3260}
+    _iqn=$1 _file=$2 _mib=$3 _portal=${4:-127.0.0.1:3260}
     modprobe crc32c_generic
     modprobe target_core_file
     modprobe iscsi_target_mod
     grep -q configfs /proc/mounts || mount -t configfs none /sys/kernel/config
-    c=/sys/kernel/config/target
-    name=$(basename "$file" | tr -c 'a-zA-Z0-9_\n' _)
-    truncate -s "${mib}M" "$file"
-    mkdir -p "$c/core/fileio_0/$name"
-    echo "fd_dev_name=$file,fd_dev_size=$((mib * 1048576))" > "$c/core/fileio_0/$name/control"
-    echo 1 > "$c/core/fileio_0/$name/enable"
-    t=$c/iscsi/$iqn/tpgt_1
-    mkdir -p "$t/lun/lun_0"
-    ln -s "$c/core/fileio_0/$name" "$t/lun/lun_0/$name"
-    mkdir "$t/np/$portal"
-    echo 1 > "$t/attrib/generate_node_acls"
-    echo 0 > "$t/attrib/authentication"
-    echo 0 > "$t/attrib/demo_mode_write_protect"
-    echo 1 > "$t/enable"
-    log "LIO target $iqn on $portal, LUN 0 = $file ($mib MiB)"
+    _c=/sys/kernel/config/target
+    _name=$(basename "$_file" | tr -c 'a-zA-Z0-9_\n' _)
+    truncate -s "${_mib}M" "$_file"
+    mkdir -p "$_c/core/fileio_0/$_name"
+    echo "fd_dev_name=$_file,fd_dev_size=$((_mib * 1048576))" > "$_c/core/fileio_0/$_name/control"
+    echo 1 > "$_c/core/fileio_0/$_name/enable"
+    _t=$_c/iscsi/$_iqn/tpgt_1
+    mkdir -p "$_t/lun/lun_0"
+    ln -s "$_c/core/fileio_0/$_name" "$_t/lun/lun_0/$_name"
+    mkdir "$_t/np/$_portal"
+    echo 1 > "$_t/attrib/generate_node_acls"
+    echo 0 > "$_t/attrib/authentication"
+    echo 0 > "$_t/attrib/demo_mode_write_protect"
+    echo 1 > "$_t/enable"
+    log "LIO target $_iqn on $_portal, LUN 0 = $_file ($_mib MiB)"
 }
 
 # tgt_start: tgtd on 127.0.0.1:3260 in the background (control socket 1).
 tgt_start() {
     mkdir -p /run/tgtd
     tgtd -f --iscsi portal=127.0.0.1:3260 > /tmp/tgtd.log 2>&1 &
-    n=100
+    _left=100
     until tgtadm --lld iscsi --op show --mode system > /dev/null 2>&1; do
-        n=$((n - 1)); [ "$n" -gt 0 ] || { cat /tmp/tgtd.log; fail "tgtd did not start"; }
+        _left=$((_left - 1)); [ "$_left" -gt 0 ] || { cat /tmp/tgtd.log; fail "tgtd did not start"; }
         sleep 0.1
     done
 }
@@ -72,7 +74,7 @@ tgt_target() {
 # iscsid_start: our daemon in the background, logging to /tmp/iscsid.log;
 # waits until its control socket answers.
 iscsid_start() {
-    iscsid -f > /tmp/iscsid.log 2>&1 &
+    iscsid -f >> /tmp/iscsid.log 2>&1 &
     ISCSID_PID=$!
     WAIT_S=10 wait_for -S /run/iscsid/control.sock || { cat /tmp/iscsid.log; fail "iscsid did not start"; }
 }
@@ -85,8 +87,50 @@ iscsid_stop() {
 
 # session_disk SID: the block device name (sdX) of LUN 0 of kernel session SID.
 session_disk() {
-    for b in /sys/class/iscsi_session/session"$1"/device/target*/*:0:0:0/block/*; do
-        [ -e "$b" ] && basename "$b" && return 0
+    for _b in /sys/class/iscsi_session/session"$1"/device/target*/*:0:0:0/block/*; do
+        [ -e "$_b" ] && basename "$_b" && return 0
     done
     return 1
 }
+
+# arg NAME DEFAULT: the value of NAME=... on the kernel command line.
+arg() {
+    for word in $(cat /proc/cmdline); do
+        case "$word" in "$1"=*) echo "${word#"$1"=}"; return 0 ;; esac
+    done
+    echo "$2"
+}
+
+# lio_more_targets PREFIX FROM TO: LIO targets PREFIX:FROM..PREFIX:TO (each
+# with a 1 MiB fileio LUN 0), all on 127.0.0.1:3260 through one portal
+# group each, open to every initiator.
+lio_more_targets() {
+    modprobe crc32c_generic
+    modprobe target_core_file
+    modprobe iscsi_target_mod
+    grep -q configfs /proc/mounts || mount -t configfs none /sys/kernel/config
+    _c=/sys/kernel/config/target
+    _i=$2
+    while [ "$_i" -le "$3" ]; do
+        _iqn=$1:$_i
+        truncate -s 1M "/tmp/lun$_i.img"
+        mkdir -p "$_c/core/fileio_$_i/d$_i"
+        echo "fd_dev_name=/tmp/lun$_i.img,fd_dev_size=1048576" > "$_c/core/fileio_$_i/d$_i/control"
+        echo 1 > "$_c/core/fileio_$_i/d$_i/enable"
+        _t=$_c/iscsi/$_iqn/tpgt_1
+        mkdir -p "$_t/lun/lun_0"
+        ln -s "$_c/core/fileio_$_i/d$_i" "$_t/lun/lun_0/d$_i"
+        mkdir "$_t/np/127.0.0.1:3260"
+        echo 1 > "$_t/attrib/generate_node_acls"
+        echo 0 > "$_t/attrib/authentication"
+        echo 0 > "$_t/attrib/demo_mode_write_protect"
+        echo 1 > "$_t/enable"
+        _i=$((_i + 1))
+    done
+}
+
+# disks: how many SCSI disks the kernel has now.
+disks() { ls /sys/block | grep -c '^sd' || true; }
+
+# rss_kib PID: the resident memory of a process.
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }

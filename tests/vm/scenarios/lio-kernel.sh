@@ -11,9 +11,9 @@ run iscsiadm -m discovery -t sendtargets -p 127.0.0.1:3260
 # Two logins of the same node at once end in exactly one session: one
 # iscsiadm succeeds, the other is told the session exists (15).
 t0=$(ms)
-(rc=0; iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 --login > /tmp/login1.out 2>&1 || rc=$?; echo "rc=$rc" >> /tmp/login1.out) &
+(rc=0; iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 --login --wait-devices > /tmp/login1.out 2>&1 || rc=$?; echo "rc=$rc" >> /tmp/login1.out) &
 p1=$!
-(rc=0; iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 --login > /tmp/login2.out 2>&1 || rc=$?; echo "rc=$rc" >> /tmp/login2.out) &
+(rc=0; iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 --login --wait-devices > /tmp/login2.out 2>&1 || rc=$?; echo "rc=$rc" >> /tmp/login2.out) &
 p2=$!
 wait $p1 $p2
 t1=$(ms)
@@ -23,6 +23,7 @@ rcs=$(cat /tmp/login1.out /tmp/login2.out | grep '^rc=' | sort | tr '\n' ' ')
 [ "$rcs" = "rc=0 rc=15 " ] || fail "concurrent logins ended with: $rcs"
 [ "$(ls /sys/class/iscsi_session | wc -l)" = 1 ] || fail "not exactly one kernel session"
 [ -d /sys/class/iscsi_session/session1 ] || fail "no kernel session1"
+# The one that logged in waited for the disk (--wait-devices).
 disk=$(session_disk 1) || { find /sys/class/iscsi_session/session1/device/ | head -20; cat /tmp/iscsid.log; fail "session 1 has no disk"; }
 log "session 1 disk: /dev/$disk"
 [ -b "/dev/$disk" ] || fail "/dev/$disk is not a block device"

@@ -9,8 +9,10 @@ lio_target "$IQN" /tmp/lio0.img 128
 echo "InitiatorName=iqn.2026-12.org.example.vm:initiator" > /etc/iscsi/initiatorname.iscsi
 iscsid_start
 run iscsiadm -m discovery -t sendtargets -p 127.0.0.1:3260
-run iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 --login
+# --wait-devices: when iscsiadm returns, /dev/sdX is there.
+run iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 --login --wait-devices=30
 disk=$(session_disk 1) || fail "session 1 has no disk"
+[ -b "/dev/$disk" ] || fail "/dev/$disk is missing right after the login returned"
 
 dd if=/dev/urandom of=/tmp/pattern bs=1M count=96 2>/dev/null
 (dd if=/tmp/pattern of="/dev/$disk" bs=1M oflag=direct 2>&1; echo "dd rc=$?") > /tmp/dd.log &
