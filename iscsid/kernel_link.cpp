@@ -135,6 +135,22 @@ asio::awaitable<result<k::reply>> kernel_link::call(k::message m)
     co_return r;
 }
 
+asio::awaitable<std::vector<result<k::reply>>> kernel_link::call_all(std::vector<k::message> ms)
+{
+    auto op = asio::co_spawn(
+        worker_,
+        [this, msgs = std::move(ms)]() -> asio::awaitable<std::vector<result<k::reply>>> {
+            std::vector<result<k::reply>> replies;
+            replies.reserve(msgs.size());
+            for (auto const& m : msgs)
+                replies.push_back(call_blocking(m));
+            co_return replies;
+        },
+        asio::use_awaitable);
+    auto r = co_await std::move(op);
+    co_return r;
+}
+
 asio::awaitable<std::error_code> kernel_link::run_blocking(std::function<std::error_code()> job)
 {
     auto op = asio::co_spawn(

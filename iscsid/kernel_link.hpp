@@ -66,6 +66,9 @@ public:
     /// Sends `m` and returns the kernel's reply, on the worker thread; the
     /// coroutine resumes on the caller's executor.
     asio::awaitable<iscsi::result<iscsi::kernel::reply>> call(iscsi::kernel::message m);
+    /// Several requests in one trip to the worker thread (the SET_PARAM
+    /// list of a connection: ~30 requests); every reply, in order.
+    asio::awaitable<std::vector<iscsi::result<iscsi::kernel::reply>>> call_all(std::vector<iscsi::kernel::message> ms);
 
     /// Runs a blocking job (a sysfs write that scans a host) off the
     /// io_context thread.

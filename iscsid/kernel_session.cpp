@@ -8,6 +8,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <cerrno>
 #include <fstream>
 
 namespace iscsid {
@@ -33,6 +34,33 @@ asio::awaitable<result<k::reply>> request(kernel_link& link, k::message m, char 
         co_return ec;
     }
     co_return *r;
+}
+
+/// The SET_PARAM list in one trip to the kernel. A parameter this
+/// transport does not keep (-ENOSYS) is not an error.
+asio::awaitable<std::error_code> set_params(kernel_link& link, k::conn_ref c,
+                                            std::vector<k::param_setting> const& params, iscsi::diagnostics& diag)
+{
+    std::vector<k::message> ms;
+    ms.reserve(params.size());
+    for (auto const& p : params)
+        ms.push_back(k::set_param(link.next_header(), c, p.id, p.value));
+    auto replies = co_await link.call_all(std::move(ms));
+    for (std::size_t i = 0; i < replies.size(); ++i) {
+        auto const& r = replies[i];
+        std::string const what = "set parameter " + std::to_string(static_cast<unsigned>(params[i].id));
+        if (!r) {
+            diag.set(what + ": " + r.error().message());
+            co_return r.error();
+        }
+        int const err = r->iferror != 0 ? r->iferror : r->retcode;
+        if (err < 0 && -err != ENOSYS) {
+            std::error_code ec(-err, std::system_category());
+            diag.set(what + ": the kernel answered " + ec.message());
+            co_return ec;
+        }
+    }
+    co_return std::error_code{};
 }
 
 /// Writes "- - -" to the host's scan file: the kernel scans every channel,
@@ -91,17 +119,8 @@ asio::awaitable<result<kernel_session>> hand_off(kernel_link& link, iscsi::trans
         if (!r)
             failed = r.error();
     }
-    for (auto const& p : failed ? std::vector<k::param_setting>{}
-                                : k::connection_params(s, info.params, info.exp_stat_sn.value())) {
-        auto r = co_await request(link, k::set_param(link.next_header(), c, p.id, p.value), "set parameter", diag);
-        // A parameter this transport does not keep is not an error (-ENOSYS).
-        if (!r && r.error() != std::errc::function_not_supported) {
-            diag.set("set parameter " + std::to_string(static_cast<unsigned>(p.id)) + ": " + diag.message);
-            failed = r.error();
-            break;
-        }
-        diag.clear();
-    }
+    if (!failed)
+        failed = co_await set_params(link, c, k::connection_params(s, info.params, info.exp_stat_sn.value()), diag);
     if (!failed) {
         if (auto r = co_await request(link, k::start_conn(link.next_header(), c), "start connection", diag); !r)
             failed = r.error();
@@ -231,12 +250,9 @@ asio::awaitable<std::error_code> reconnect(kernel_link& link, kernel_session& s,
     if (cancelled)
         co_return stopped;
     auto const& info = m.success();
-    for (auto const& p : k::connection_params(plan.settings, info.params, info.exp_stat_sn.value())) {
-        auto r = co_await request(link, k::set_param(link.next_header(), c, p.id, p.value), "set parameter", diag);
-        if (!r && r.error() != std::errc::function_not_supported)
-            co_return r.error();
-        diag.clear();
-    }
+    if (auto ec = co_await set_params(link, c, k::connection_params(plan.settings, info.params,
+                                                                     info.exp_stat_sn.value()), diag))
+        co_return ec;
     if (auto r = co_await request(link, k::start_conn(link.next_header(), c), "start connection", diag); !r)
         co_return r.error();
     co_return std::error_code{};

@@ -3,6 +3,7 @@
 #include "modes.hpp"
 
 #include "daemon_client.hpp"
+#include "session_control.hpp"
 #include "sessions.hpp"
 #include "output.hpp"
 #include "record_update.hpp"
@@ -276,57 +277,15 @@ exit_code login(std::vector<db::node_key> const& keys, std::optional<double> wai
     return last;
 }
 
-/// The sessions iscsid holds that -T/-p/-I (or -U) select.
-struct daemon_session {
-    std::uint32_t sid = 0;
-    db::node_key key;
-};
-
-std::vector<daemon_session> daemon_sessions(iscsid::ipc_message const& listing)
-{
-    // A listing is sid, then its key's fields, repeated.
-    std::vector<daemon_session> all;
-    for (auto const& [k, v] : listing.fields()) {
-        if (k == "sid")
-            all.push_back({static_cast<std::uint32_t>(std::stoul(v)), {}});
-        else if (!all.empty()) {
-            auto& key = all.back().key;
-            if (k == "target") key.target = v;
-            else if (k == "address") key.address = v;
-            else if (k == "port") key.port = std::stoi(v);
-            else if (k == "tpgt") key.tpgt = std::stoi(v);
-            else if (k == "iface") key.iface = v;
-        }
-    }
-    return all;
-}
-
-std::string session_name(daemon_session const& s)
-{
-    return "[sid: " + std::to_string(s.sid) + ", target: " + s.key.target + ", portal: " + s.key.address + "," +
-           std::to_string(s.key.port) + "]";
-}
-
 exit_code logout(context& ctx)
 {
     auto const& o = ctx.opts();
-    if (!daemon_listening()) {
-        if (has_sessions())
-            return connect_to_daemon();
-        error("No matching sessions found");
-        return exit_code::no_objects_found;
-    }
     exit_code code = exit_code::success;
-    auto listing = ask_daemon(iscsid::ipc_message().add("op", "list"), code, 30);
-    if (!listing)
+    auto sessions = daemon_session_list(code);
+    if (!sessions)
         return code;
-    if (code != exit_code::success) {
-        error(listing->get("message").value_or("iscsid refused to list sessions"));
-        return code;
-    }
     auto const portal = o.portal ? parse_portal_arg(*o.portal) : std::nullopt;
-    auto sessions = daemon_sessions(*listing);
-    std::erase_if(sessions, [&](daemon_session const& s) {
+    std::erase_if(*sessions, [&](daemon_session const& s) {
         if (o.logout_all)
             return false; // -U: every session (startup filters come with iscsid's records)
         if (o.target && s.key.target != *o.target) return true;
@@ -335,43 +294,7 @@ exit_code logout(context& ctx)
             return true;
         return false;
     });
-    if (sessions.empty()) {
-        error("No matching sessions found");
-        return exit_code::no_objects_found;
-    }
-    std::string out;
-    for (auto const& s : sessions)
-        out += "Logging out of session " + session_name(s) + "\n";
-    print(out);
-    out.clear();
-    // All at once, like the logins; results in order.
-    std::vector<login_outcome> results(sessions.size());
-    {
-        std::vector<std::jthread> workers;
-        for (std::size_t i = 0; i < sessions.size(); ++i)
-            workers.emplace_back([&, i] {
-                auto answer = ask_daemon(iscsid::ipc_message().add("op", "logout").add("sid", sessions[i].sid),
-                                         results[i].code);
-                if (answer)
-                    results[i].message = answer->get("message").value_or("");
-            });
-    }
-    exit_code last = exit_code::success;
-    for (std::size_t i = 0; i < sessions.size(); ++i) {
-        auto const& r = results[i];
-        if (r.code == exit_code::success) {
-            out += "Logout of " + session_name(sessions[i]) + " successful.\n";
-            continue;
-        }
-        last = r.code;
-        error("Could not logout of " + session_name(sessions[i]) + ".");
-        error("initiator reported error (" + std::to_string(static_cast<int>(r.code)) + " - " +
-              std::string(describe(r.code)) + ")" + (r.message.empty() ? "" : ": " + r.message));
-    }
-    print(out);
-    if (last != exit_code::success)
-        error("Could not logout of all requested sessions");
-    return last;
+    return log_out_sessions(*sessions);
 }
 
 } // namespace
@@ -403,9 +326,27 @@ exit_code run_node(context& ctx)
         }, startup_matches(ctx, *o.login_all));
     if (o.logout || o.logout_all)
         return logout(ctx);
-    if (o.rescan || o.stats) {
-        if (has_sessions())
-            return connect_to_daemon();
+    if (o.rescan) {
+        if (!has_sessions()) {
+            error("No session found.");
+            return exit_code::no_objects_found;
+        }
+        exit_code code = exit_code::success;
+        auto sessions = daemon_session_list(code);
+        if (!sessions)
+            return code;
+        auto const portal = o.portal ? parse_portal_arg(*o.portal) : std::nullopt;
+        std::erase_if(*sessions, [&](daemon_session const& s) {
+            return (o.target && s.key.target != *o.target) ||
+                   (portal && (s.key.address != portal->address || s.key.port != portal->port));
+        });
+        return rescan_sessions(*sessions);
+    }
+    if (o.stats) {
+        if (has_sessions()) {
+            error("session statistics (-s) are not supported yet");
+            return exit_code::op_not_supported;
+        }
         error("No session found.");
         return exit_code::no_objects_found;
     }

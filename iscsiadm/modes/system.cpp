@@ -4,6 +4,7 @@
 #include "modes.hpp"
 
 #include "daemon_client.hpp"
+#include "session_control.hpp"
 #include "output.hpp"
 #include "sessions.hpp"
 
@@ -53,8 +54,19 @@ exit_code run_session(context& ctx)
 {
     auto const& o = ctx.opts();
     if (has_sessions()) {
-        if (o.logout || o.rescan || o.stats || (o.print_level && *o.print_level > 0)) {
-            error("this iscsiadm lists sessions (-P 0) but cannot yet show details, rescan or log out by -m session");
+        if (o.logout || o.rescan) {
+            exit_code code = exit_code::success;
+            auto sessions = daemon_session_list(code);
+            if (!sessions)
+                return code;
+            if (o.session) {
+                auto const& sid = *o.session;
+                std::erase_if(*sessions, [&](daemon_session const& s) { return std::to_string(s.sid) != sid; });
+            }
+            return o.logout ? log_out_sessions(*sessions) : rescan_sessions(*sessions);
+        }
+        if (o.stats || (o.print_level && *o.print_level > 0)) {
+            error("this iscsiadm lists sessions (-P 0) but cannot yet show details (-P 1..3) or statistics (-s)");
             return exit_code::op_not_supported;
         }
         if (!o.session)

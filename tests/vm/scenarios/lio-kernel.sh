@@ -36,6 +36,11 @@ out=$(iscsiadm -m session)
 echo "$out"
 [ "$out" = "tcp: [1] 127.0.0.1:3260,1 $IQN (non-flash)" ] || fail "session listing: $out"
 
+# -m session -R rescans the session's host for new LUNs.
+out=$(iscsiadm -m session -R)
+[ "$out" = "Rescanning session [sid: 1, target: $IQN, portal: 127.0.0.1,3260]" ] || fail "rescan: $out"
+[ "$(session_disk 1)" = "$disk" ] || fail "the disk changed name after a rescan"
+
 # A second login of the same node is refused with "session exists" (15).
 rc=0
 iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 --login || rc=$?

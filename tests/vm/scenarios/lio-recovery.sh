@@ -38,6 +38,8 @@ log "96 MiB written across a target restart and read back identical"
 c=$(dd if=/tmp/lio0.img bs=1M count=96 2>/dev/null | md5sum)
 [ "$c" = "$b" ] || fail "LIO's backing file differs"
 
-run iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 --logout
+# Logout by session id (-m session -r SID -u).
+run iscsiadm -m session -r 1 -u
+[ ! -e /sys/class/iscsi_session/session1 ] || fail "session1 still exists after -m session -u"
 iscsid_stop
 cat /tmp/iscsid.log

@@ -1,0 +1,41 @@
+/**
+ * @file
+ * What iscsiadm asks iscsid to do with existing sessions (node and session
+ * modes share it): list them, log them out, rescan their LUNs.
+ */
+#pragma once
+
+#include "exit_codes.hpp"
+
+#include "iscsi/db/store.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace iscsiadm {
+
+/// A session iscsid holds, with the node it belongs to.
+struct daemon_session {
+    std::uint32_t sid = 0;
+    iscsi::db::node_key key;
+};
+
+/// Every session iscsid holds. Without a daemon: the messages open-iscsi
+/// prints (20 when the kernel has sessions, 21 when it has none) and
+/// nullopt with `code` set.
+std::optional<std::vector<daemon_session>> daemon_session_list(exit_code& code);
+
+/// "[sid: 1, target: iqn..., portal: 127.0.0.1,3260]"
+[[nodiscard]] std::string session_name(daemon_session const& s);
+
+/// Logs `sessions` out, all at once, printing open-iscsi's lines in order;
+/// 21 "No matching sessions found" when there are none.
+exit_code log_out_sessions(std::vector<daemon_session> const& sessions);
+
+/// Asks the kernel to scan each session's host for new LUNs ("- - -" to
+/// its scan file), printing "Rescanning session [...]" for each.
+exit_code rescan_sessions(std::vector<daemon_session> const& sessions);
+
+} // namespace iscsiadm
