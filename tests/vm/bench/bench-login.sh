@@ -11,7 +11,7 @@ reps=$(arg bench.reps 1)
 PREFIX=iqn.2026-12.org.example.vm:bench
 echo "InitiatorName=iqn.2026-12.org.example.vm:initiator" > /etc/iscsi/initiatorname.iscsi
 cp /vm/iscsid.conf /etc/iscsi/iscsid.conf
-mkdir -p /run/lock/iscsi /var/lock /var/lib/iscsi
+mkdir -p /run/lock/iscsi /var/lib/iscsi
 
 start_daemon() {  # IMPL
     if [ "$1" = ours ]; then
