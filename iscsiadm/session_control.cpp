@@ -60,6 +60,25 @@ std::optional<std::vector<daemon_session>> daemon_session_list(exit_code& code)
     return parse_listing(*listing);
 }
 
+std::map<std::uint32_t, std::string> daemon_states()
+{
+    std::map<std::uint32_t, std::string> states;
+    if (!daemon_listening())
+        return states;
+    exit_code code = exit_code::success;
+    auto listing = ask_daemon(iscsid::ipc_message().add("op", "list"), code, 5);
+    if (!listing || code != exit_code::success)
+        return states;
+    std::optional<std::uint32_t> sid;
+    for (auto const& [k, v] : listing->fields()) {
+        if (k == "sid")
+            sid = static_cast<std::uint32_t>(std::strtoul(v.c_str(), nullptr, 10));
+        else if (k == "iscsid_state" && sid)
+            states[*sid] = v;
+    }
+    return states;
+}
+
 std::string session_name(daemon_session const& s)
 {
     return "[sid: " + std::to_string(s.sid) + ", target: " + s.key.target + ", portal: " + s.key.address + "," +

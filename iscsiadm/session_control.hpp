@@ -10,6 +10,7 @@
 #include "iscsi/db/store.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,10 @@ struct daemon_session {
 /// prints (20 when the kernel has sessions, 21 when it has none) and
 /// nullopt with `code` set.
 std::optional<std::vector<daemon_session>> daemon_session_list(exit_code& code);
+
+/// iscsid's own state of each session it holds ("NO CHANGE", "REOPEN"
+/// while it reconnects); empty without a daemon. Prints nothing.
+[[nodiscard]] std::map<std::uint32_t, std::string> daemon_states();
 
 /// "[sid: 1, target: iqn..., portal: 127.0.0.1,3260]"
 [[nodiscard]] std::string session_name(daemon_session const& s);

@@ -264,6 +264,8 @@ ipc_message daemon::list() const
     for (auto const& [sid, s] : sessions_) {
         m.add("sid", sid);
         add_key(m, s->key);
+        // open-iscsi's words for its daemon's view of a session.
+        m.add("iscsid_state", s->recovering ? "REOPEN" : "NO CHANGE");
     }
     return m;
 }

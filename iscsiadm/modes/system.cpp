@@ -5,6 +5,7 @@
 
 #include "daemon_client.hpp"
 #include "session_control.hpp"
+#include "session_view.hpp"
 #include "output.hpp"
 #include "sessions.hpp"
 
@@ -65,9 +66,30 @@ exit_code run_session(context& ctx)
             }
             return o.logout ? log_out_sessions(*sessions) : rescan_sessions(*sessions);
         }
-        if (o.stats || (o.print_level && *o.print_level > 0)) {
-            error("this iscsiadm lists sessions (-P 0) but cannot yet show details (-P 1..3) or statistics (-s)");
+        if (o.stats) {
+            error("session statistics (-s) are not supported yet");
             return exit_code::op_not_supported;
+        }
+        if (o.print_level && *o.print_level > 0) {
+            if (*o.print_level > 3) {
+                error("Invalid info level " + std::to_string(*o.print_level) + ". Try 0 - 3.");
+                return exit_code::invalid;
+            }
+            auto all = iscsi::kernel::sysfs_sessions(sysfs_root());
+            if (o.session)
+                std::erase_if(all, [&](iscsi::kernel::sysfs_session const& k) {
+                    return std::to_string(k.sid) != *o.session;
+                });
+            if (all.empty()) {
+                error("Could not get session info for sid " + o.session.value_or("") );
+                return exit_code::sysfs_lookup;
+            }
+            session_view_options v;
+            v.level = *o.print_level;
+            v.show_secrets = o.show_secrets;
+            v.daemon_state = daemon_states();
+            print(session_tree(std::move(all), v));
+            return exit_code::success;
         }
         if (!o.session)
             return list_sessions(ctx, iscsi::kernel::sysfs_sessions(sysfs_root()));
@@ -128,13 +150,25 @@ exit_code run_fw(context& ctx)
 
 exit_code run_host(context& ctx)
 {
-    (void)ctx;
-    if (!has_entries("/sys/class/iscsi_host")) {
+    auto const& o = ctx.opts();
+    if (!has_hosts()) {
         error("No iSCSI hosts.");
         return exit_code::no_objects_found;
     }
-    error("listing iSCSI hosts is not supported yet");
-    return exit_code::op_not_supported;
+    int const level = o.print_level.value_or(0);
+    if (level < 0 || level > 4) {
+        error("Invalid info level " + std::to_string(level) + ". Try 0 - 4.");
+        return exit_code::invalid;
+    }
+    if (o.host || !o.ops.empty() || o.submode) {
+        error("host operations (-H, -o, -C) are not supported yet");
+        return exit_code::op_not_supported;
+    }
+    session_view_options v;
+    v.level = level;
+    v.daemon_state = daemon_states();
+    print(host_listing(level, v));
+    return exit_code::success;
 }
 
 } // namespace iscsiadm
