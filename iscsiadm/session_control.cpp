@@ -18,7 +18,7 @@ std::vector<daemon_session> parse_listing(iscsid::ipc_message const& listing)
     auto number = [](std::string const& v) { return static_cast<int>(std::strtol(v.c_str(), nullptr, 10)); };
     for (auto const& [k, v] : listing.fields()) {
         if (k == "sid")
-            all.push_back({static_cast<std::uint32_t>(std::strtoul(v.c_str(), nullptr, 10)), {}});
+            all.push_back({static_cast<std::uint32_t>(std::strtoul(v.c_str(), nullptr, 10)), {}, false, {}});
         else if (!all.empty()) {
             auto& key = all.back().key;
             if (k == "target") key.target = v;
@@ -26,6 +26,8 @@ std::vector<daemon_session> parse_listing(iscsid::ipc_message const& listing)
             else if (k == "port") key.port = number(v);
             else if (k == "tpgt") key.tpgt = number(v);
             else if (k == "iface") key.iface = v;
+            else if (k == "data_path") all.back().user_space = v == "user";
+            else if (k == "device") all.back().devices.push_back(v);
         }
     }
     return all;
@@ -58,6 +60,21 @@ std::optional<std::vector<daemon_session>> daemon_session_list(exit_code& code)
         return std::nullopt;
     }
     return parse_listing(*listing);
+}
+
+std::vector<daemon_session> user_space_sessions()
+{
+    std::vector<daemon_session> out;
+    if (!daemon_listening())
+        return out;
+    exit_code code = exit_code::success;
+    auto listing = ask_daemon(iscsid::ipc_message().add("op", "list"), code, 5);
+    if (!listing || code != exit_code::success)
+        return out;
+    for (auto& s : parse_listing(*listing))
+        if (s.user_space)
+            out.push_back(std::move(s));
+    return out;
 }
 
 std::map<std::uint32_t, std::string> daemon_states()
@@ -135,6 +152,11 @@ exit_code rescan_sessions(std::vector<daemon_session> const& sessions)
     exit_code last = exit_code::success;
     for (auto const& s : sessions) {
         print("Rescanning session " + session_name(s) + "\n");
+        if (s.user_space) {
+            error("session " + std::to_string(s.sid) + " runs in user space; its LUNs are fixed at login");
+            last = exit_code::op_not_supported;
+            continue;
+        }
         auto k = iscsi::kernel::read_sysfs_session(sysfs_root(), s.sid);
         if (!k || !k->host_no) {
             error("Could not find the SCSI host of session " + std::to_string(s.sid));

@@ -21,7 +21,12 @@ namespace iscsiadm {
 struct daemon_session {
     std::uint32_t sid = 0;
     iscsi::db::node_key key;
+    bool user_space = false;          ///< iscsid.data_path user: no kernel session
+    std::vector<std::string> devices; ///< a user-space session's loop devices
 };
+
+/// iscsid's user-space sessions (none without a daemon); prints nothing.
+[[nodiscard]] std::vector<daemon_session> user_space_sessions();
 
 /// Every session iscsid holds. Without a daemon: the messages open-iscsi
 /// prints (20 when the kernel has sessions, 21 when it has none) and

@@ -20,15 +20,20 @@ namespace {
 constexpr int err_access = 13;
 constexpr int err_invalid_request = 16;
 
+/// The socket's directory is made root-only when we create it; one that
+/// exists (ISCSID_SOCKET pointing elsewhere) keeps its mode: the socket
+/// file itself is 0600 and SO_PEERCRED is checked anyway.
 std::filesystem::path prepared(std::string const& path)
 {
     std::filesystem::path p(path);
     std::error_code ec;
-    if (p.has_parent_path()) {
+    if (p.has_parent_path() && !std::filesystem::exists(p.parent_path(), ec)) {
         std::filesystem::create_directories(p.parent_path(), ec);
         ::chmod(p.parent_path().c_str(), 0700);
     }
-    std::filesystem::remove(p, ec); // a socket left by a daemon that died
+    std::error_code rm;
+    if (std::filesystem::is_socket(p, rm))
+        std::filesystem::remove(p, rm); // a socket left by a daemon that died
     return p;
 }
 

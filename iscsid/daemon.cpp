@@ -32,6 +32,7 @@ constexpr int err_transport_not_found = 12;
 constexpr int err_sess_exists = 15;
 constexpr int err_invalid_request = 16;
 constexpr int err_login_auth_failed = 24;
+constexpr int err_busy = 28;
 
 int login_status(std::error_code const& ec)
 {
@@ -80,6 +81,8 @@ daemon::daemon(asio::io_context& io, std::filesystem::path db_root, std::unique_
         link_->on_event([this](iscsi::kernel::incoming const& e) { on_kernel_event(e); });
         link_->start();
     }
+    if (auto conf = db::load_config(store_.config_file()))
+        data_path_ = conf->daemon.path;
 }
 
 std::size_t daemon::adopt(std::filesystem::path const& sysfs_root)
@@ -195,9 +198,41 @@ asio::awaitable<ipc_message> daemon::do_login(db::node_key const& key)
     auto name = initiator_name(*rec, why);
     if (name.empty())
         co_return error_answer(err_idbm, why);
-    if (!link_)
+    bool const kernel = data_path_ == db::data_path::kernel ||
+                        (data_path_ == db::data_path::automatic && link_ != nullptr);
+    if (kernel && !link_)
         co_return error_answer(err_transport_not_found, link_error_);
+    if (!kernel)
+        co_return co_await user_login(key, *rec, name);
+    co_return co_await kernel_login(key, *rec, name);
+}
 
+asio::awaitable<ipc_message> daemon::user_login(db::node_key const& key, db::node_record const& rec,
+                                                std::string const& name)
+{
+    iscsi::diagnostics diag;
+    std::uint32_t const id = next_user_id_++;
+    auto const timeout = std::chrono::seconds(std::max(1, rec.conn.login_timeout) + 30);
+    auto us = co_await start_user_session(id, rec, name, timeout, diag);
+    if (!us)
+        co_return error_answer(err_login, diag.message);
+    ipc_message m;
+    m.add("status", err_ok).add("sid", id).add("data_path", "user");
+    for (auto const& d : us->devices)
+        m.add("device", d);
+    auto s = std::make_shared<session>();
+    s->key = key;
+    s->user = std::move(*us);
+    sessions_.emplace(id, s);
+    std::clog << "iscsid: session " << id << ": logged in to " << key.target << " at " << key.address << ","
+              << key.port << " in user space (" << s->user->devices.size() << " loop devices)\n";
+    co_return m;
+}
+
+asio::awaitable<ipc_message> daemon::kernel_login(db::node_key const& key, db::node_record const& rec_,
+                                                  std::string const& name)
+{
+    auto const* rec = &rec_;
     iscsi::diagnostics diag;
     auto const t0 = std::chrono::steady_clock::now();
     iscsi::discovery::portal portal{rec->conn.address, static_cast<std::uint16_t>(rec->conn.port), std::nullopt};
@@ -248,6 +283,18 @@ asio::awaitable<ipc_message> daemon::logout(ipc_message const& req)
     iscsi::diagnostics diag;
     auto rec = store_.read_node(s->key);
     auto const timeout = std::chrono::seconds(rec ? std::max(1, rec->conn.logout_timeout) : 15);
+    if (s->user) {
+        if (auto ec = co_await stop_user_session(*s->user, timeout)) {
+            s->closing = false;
+            sessions_.emplace(static_cast<std::uint32_t>(*sid), s);
+            co_return error_answer(err_busy, "session " + std::to_string(*sid) +
+                                                 ": a loop device of it is still in use (mounted?)");
+        }
+        std::clog << "iscsid: session " << *sid << ": logged out\n";
+        ipc_message m;
+        m.add("status", err_ok);
+        co_return m;
+    }
     auto ec = co_await log_out(*link_, s->kernel, timeout, diag);
     std::clog << "iscsid: session " << *sid << ": logged out" << (ec ? " (" + diag.message + ")" : "") << "\n";
     if (ec)
@@ -266,6 +313,10 @@ ipc_message daemon::list() const
         add_key(m, s->key);
         // open-iscsi's words for its daemon's view of a session.
         m.add("iscsid_state", s->recovering ? "REOPEN" : "NO CHANGE");
+        m.add("data_path", s->user ? "user" : "kernel");
+        if (s->user)
+            for (auto const& d : s->user->devices)
+                m.add("device", d);
     }
     return m;
 }

@@ -9,6 +9,9 @@
 
 #include "control_server.hpp"
 #include "kernel_session.hpp"
+#include "user_session.hpp"
+
+#include "iscsi/db/config.hpp"
 
 #include "iscsi/db/store.hpp"
 
@@ -43,6 +46,7 @@ private:
         std::uint32_t time2wait_s = 2; ///< DefaultTime2Wait the login negotiated
         bool recovering = false;
         bool closing = false; ///< a logout started: recovery stops
+        std::optional<user_session> user; ///< set: a user-space session (no kernel part)
     };
     /// A login in progress; a second request for the same node waits for it
     /// (one session per node, however many iscsiadm run at once).
@@ -54,6 +58,10 @@ private:
 
     asio::awaitable<ipc_message> login(ipc_message const& req);
     asio::awaitable<ipc_message> do_login(iscsi::db::node_key const& key);
+    asio::awaitable<ipc_message> kernel_login(iscsi::db::node_key const& key, iscsi::db::node_record const& rec,
+                                              std::string const& name);
+    asio::awaitable<ipc_message> user_login(iscsi::db::node_key const& key, iscsi::db::node_record const& rec,
+                                            std::string const& name);
     asio::awaitable<ipc_message> logout(ipc_message const& req);
     ipc_message list() const;
     void on_kernel_event(iscsi::kernel::incoming const& e);
@@ -65,6 +73,9 @@ private:
     std::unique_ptr<kernel_link> link_;
     std::string link_error_;
     std::map<std::uint32_t, std::shared_ptr<session>> sessions_;
+    iscsi::db::data_path data_path_ = iscsi::db::data_path::automatic;
+    /// User-space sessions are numbered apart from the kernel's sids.
+    std::uint32_t next_user_id_ = 100001;
     std::list<login_in_progress> logins_;
 };
 

@@ -242,7 +242,9 @@ exit_code login(std::vector<db::node_key> const& keys, std::optional<double> wai
                         results[i].sid = static_cast<std::uint32_t>(*sid);
                 }
                 // --wait-devices: this login is done when its disks exist.
-                if (results[i].code == exit_code::success && wait_devices && results[i].sid) {
+                // A user-space session answers once its loop devices exist.
+                if (results[i].code == exit_code::success && wait_devices && results[i].sid &&
+                    !(answer && answer->get("data_path") == "user")) {
                     auto w = wait_for_devices(*results[i].sid, *wait_devices);
                     if (!w.missing.empty()) {
                         results[i].code = exit_code::transport_timeout;

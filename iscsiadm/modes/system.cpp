@@ -32,7 +32,23 @@ std::string session_json(iscsi::kernel::sysfs_session const& s)
            ", \"state\": " + json_string(s.state) + "}";
 }
 
-/// -m session [-r SID] at print level 0 (the default), text or JSON.
+/// A user-space session in the kernel's record shape ("user" transport).
+iscsi::kernel::sysfs_session as_listed(daemon_session const& u)
+{
+    iscsi::kernel::sysfs_session s;
+    s.sid = u.sid;
+    s.transport = "user";
+    s.target = u.key.target;
+    s.tpgt = std::to_string(u.key.tpgt);
+    s.state = "LOGGED_IN";
+    s.iface = u.key.iface;
+    s.address = s.persistent_address = u.key.address;
+    s.port = s.persistent_port = std::to_string(u.key.port);
+    return s;
+}
+
+/// -m session [-r SID] at print level 0 (the default), text or JSON: the
+/// kernel's sessions, then iscsid's user-space ones ("user:").
 exit_code list_sessions(context& ctx, std::vector<iscsi::kernel::sysfs_session> const& all)
 {
     std::string out;
@@ -49,12 +65,21 @@ exit_code list_sessions(context& ctx, std::vector<iscsi::kernel::sysfs_session> 
     return exit_code::success;
 }
 
+std::vector<iscsi::kernel::sysfs_session> every_session()
+{
+    auto all = iscsi::kernel::sysfs_sessions(sysfs_root());
+    for (auto const& u : user_space_sessions())
+        all.push_back(as_listed(u));
+    return all;
+}
+
 } // namespace
 
 exit_code run_session(context& ctx)
 {
     auto const& o = ctx.opts();
-    if (has_sessions()) {
+    auto const listed = every_session();
+    if (!listed.empty()) {
         if (o.logout || o.rescan) {
             exit_code code = exit_code::success;
             auto sessions = daemon_session_list(code);
@@ -92,12 +117,12 @@ exit_code run_session(context& ctx)
             return exit_code::success;
         }
         if (!o.session)
-            return list_sessions(ctx, iscsi::kernel::sysfs_sessions(sysfs_root()));
+            return list_sessions(ctx, listed);
         auto const& sid = *o.session;
-        bool const numeric = !sid.empty() && sid.find_first_not_of("0123456789") == std::string::npos;
         std::optional<iscsi::kernel::sysfs_session> one;
-        if (numeric && sid.size() < 10)
-            one = iscsi::kernel::read_sysfs_session(sysfs_root(), static_cast<std::uint32_t>(std::stoul(sid)));
+        for (auto const& s : listed)
+            if (std::to_string(s.sid) == sid)
+                one = s;
         if (!one) {
             error("could not read session targetname: 5");
             error("Could not get session info for sid " + sid);

@@ -140,8 +140,10 @@ TEST_F(IscsidControl, NonRootPeerIsRefusedBySoPeercred)
     EXPECT_NE(r.err.find("iscsid accepts requests from root only"), std::string::npos) << r.err;
 }
 
-TEST_F(IscsidControl, LoginWithoutIscsiTcpSaysWhy)
+TEST_F(IscsidControl, KernelDataPathWithoutIscsiTcpSaysWhy)
 {
+    // iscsid.data_path = kernel: no falling back to user space.
+    std::ofstream(dir.path() / "etc/iscsid.conf") << "iscsid.data_path = kernel\n";
     start({ISCSID_BIN, "-f"});
     auto r = run_program({ISCSIADM_BIN, "-m", "node", "-T", "iqn.2026-12.org.example:disk", "-p", "127.0.0.1:9",
                           "--login"});

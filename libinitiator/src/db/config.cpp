@@ -36,6 +36,19 @@ bool apply_daemon_key(daemon_settings& d, setting const& s, parse_report* report
         set_yes_no(d.ipc_auth_uid, s, report);
         return true;
     }
+    if (s.key == "iscsid.data_path"sv) {
+        if (s.value == "auto"sv)
+            d.path = data_path::automatic;
+        else if (s.value == "kernel"sv)
+            d.path = data_path::kernel;
+        else if (s.value == "user"sv)
+            d.path = data_path::user;
+        else if (report)
+            report->warnings.push_back("line " + std::to_string(s.line) + ": unknown value format '" +
+                                       std::string(s.value) +
+                                       "' for parameter name 'iscsid.data_path' (expected auto, kernel or user)");
+        return true;
+    }
     return false;
 }
 

@@ -161,7 +161,7 @@ TEST(ShippedConfig, EveryChangeableRecordKeyIsShownAsASetting)
         shown.emplace(e.key, e.value);
     for (auto const key : record_keys(true))
         EXPECT_TRUE(shown.contains(std::string(key))) << key << " is missing from conf/iscsid.conf";
-    for (auto const* key : {"iscsid.startup", "iscsid.safe_logout", "iscsid.ipc_auth_uid"})
+    for (auto const* key : {"iscsid.startup", "iscsid.safe_logout", "iscsid.ipc_auth_uid", "iscsid.data_path"})
         EXPECT_TRUE(shown.contains(key)) << key << " is missing from conf/iscsid.conf";
 }
 
@@ -183,7 +183,7 @@ TEST(ShippedConfig, ManPageDescribesEveryKey)
     std::vector<std::string_view> keys = record_keys(true);
     auto const fixed = record_keys(false);
     keys.insert(keys.end(), fixed.begin(), fixed.end());
-    keys.insert(keys.end(), {"iscsid.startup", "iscsid.safe_logout", "iscsid.ipc_auth_uid"});
+    keys.insert(keys.end(), {"iscsid.startup", "iscsid.safe_logout", "iscsid.ipc_auth_uid", "iscsid.data_path"});
     for (auto const key : keys)
         EXPECT_NE(page.find(key), std::string::npos) << key << " is not in docs/man/iscsid.conf.5";
 }
@@ -298,6 +298,22 @@ TEST(ShippedCompletion, DiscoveryKeysMatchTheKeyTables)
     auto const script = completion_script();
     EXPECT_EQ(as_block(embedded_list(script, "_iscsiadm_sendtargets_keys")), as_block(sendtargets));
     EXPECT_EQ(as_block(embedded_list(script, "_iscsiadm_isns_keys")), as_block(isns));
+}
+
+} // namespace
+
+namespace {
+
+TEST(ShippedConfig, DataPathIsAutoKernelOrUser)
+{
+    EXPECT_EQ(db::parse_config("").daemon.path, db::data_path::automatic);
+    EXPECT_EQ(db::parse_config("iscsid.data_path = user\n").daemon.path, db::data_path::user);
+    EXPECT_EQ(db::parse_config("iscsid.data_path = kernel\n").daemon.path, db::data_path::kernel);
+    db::parse_report report;
+    auto const c = db::parse_config("iscsid.data_path = fast\n", &report);
+    EXPECT_EQ(c.daemon.path, db::data_path::automatic);
+    ASSERT_EQ(report.warnings.size(), 1U);
+    EXPECT_NE(report.warnings[0].find("expected auto, kernel or user"), std::string::npos);
 }
 
 } // namespace

@@ -12,11 +12,19 @@
 #include "iscsi/db/record_format.hpp"
 #include "iscsi/db/records.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
 
 namespace iscsi::db {
+
+/// iscsid.data_path: who carries a session's SCSI traffic (not in open-iscsi).
+enum class data_path : std::uint8_t {
+    automatic, ///< the kernel's iscsi_tcp when it can be loaded, else user space
+    kernel,    ///< only the kernel: a login fails without iscsi_tcp
+    user,      ///< user space: the LUNs as FUSE files and loop devices
+};
 
 /// The iscsid.* keys.
 struct daemon_settings {
@@ -27,6 +35,8 @@ struct daemon_settings {
     /// iscsid.ipc_auth_uid: authorise control requests by the peer's uid (0)
     /// alone, without also requiring the account to be named root.
     bool ipc_auth_uid = false;
+    /// iscsid.data_path.
+    data_path path = data_path::automatic;
     friend bool operator==(daemon_settings const&, daemon_settings const&) = default;
 };
 

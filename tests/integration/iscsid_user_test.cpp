@@ -1,0 +1,148 @@
+// iscsid's user-space data path on this machine, which has no iscsi_tcp
+// (iscsid.data_path = auto falls back to user space): `iscsiadm --login`
+// against a real tgtd gives a loop block device that carries data, `-m
+// session` lists the session as "user:", and logout detaches it.
+#include "support/isolation.hpp"
+#include "support/subprocess.hpp"
+#include "support/target_process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#if defined(ISCSID_BIN) && defined(ISCSI_FUSE_BIN)
+namespace iscsi::test {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+constexpr char const* iqn = "iqn.2026-12.org.example.test:user";
+
+class IscsidUserSpace : public isolated_test {
+protected:
+    temp_dir dir;
+    tgtd_process tgt;
+    child_process daemon;
+    std::string sock_dir; ///< short: a Unix socket path has at most 107 bytes
+
+    void SetUp() override
+    {
+        isolated_test::SetUp();
+        ASSERT_TRUE(tgt.start());
+        ASSERT_TRUE(tgt.add_target({.iqn = iqn, .size_mib = 64}));
+        fs::create_directories(dir.path() / "etc");
+        fs::create_directories(dir.path() / "by-path");
+        std::ofstream(dir.path() / "etc/initiatorname.iscsi") << "InitiatorName=iqn.2026-12.org.example.test:host\n";
+        ::setenv("ISCSI_ROOT", (dir.path() / "etc").c_str(), 1);
+        char tmpl[] = "/tmp/isdXXXXXX";
+        ASSERT_NE(::mkdtemp(tmpl), nullptr);
+        sock_dir = tmpl;
+        ::setenv("ISCSID_SOCKET", (sock_dir + "/control.sock").c_str(), 1);
+        ::setenv("ISCSID_USER_DIR", (dir.path() / "user").c_str(), 1);
+        ::setenv("ISCSID_BY_PATH_DIR", (dir.path() / "by-path").c_str(), 1);
+        ::setenv("ISCSI_FUSE_BIN", ISCSI_FUSE_BIN, 1);
+        auto r = adm({"-m", "discovery", "-t", "sendtargets", "-p", tgt.portal().to_string()});
+        ASSERT_TRUE(r.ok()) << r.err;
+        std::string error;
+        daemon = child_process::spawn({ISCSID_BIN, "-f"}, dir.path() / "iscsid.log", error);
+        ASSERT_TRUE(daemon.started()) << error;
+        for (int i = 0; i < 200 && !fs::exists(sock_dir + "/control.sock"); ++i)
+            std::this_thread::sleep_for(20ms);
+    }
+    void TearDown() override
+    {
+        (void)adm({"-m", "node", "-U", "all"});
+        if (daemon.started()) {
+            daemon.signal(SIGTERM);
+            EXPECT_EQ(daemon.wait_for_exit(10s), 0);
+        }
+        for (auto const* v : {"ISCSI_ROOT", "ISCSID_SOCKET", "ISCSID_USER_DIR", "ISCSID_BY_PATH_DIR", "ISCSI_FUSE_BIN"})
+            ::unsetenv(v);
+        std::error_code ec;
+        if (!sock_dir.empty())
+            fs::remove_all(sock_dir, ec);
+    }
+    static run_result adm(std::vector<std::string> args)
+    {
+        args.insert(args.begin(), ISCSIADM_BIN);
+        return run_program(args, 60s);
+    }
+    std::string log() const
+    {
+        std::ifstream in(dir.path() / "iscsid.log");
+        return {std::istreambuf_iterator<char>(in), {}};
+    }
+    /// The loop devices backed by the session's LUN files.
+    std::string loop_of(std::uint32_t sid) const
+    {
+        auto r = run_program({"losetup", "-n", "-O", "NAME", "-j",
+                              (dir.path() / "user" / std::to_string(sid) / "luns/lun-1").string()});
+        std::string name = r.out.substr(0, r.out.find('\n'));
+        return name;
+    }
+};
+
+TEST_F(IscsidUserSpace, LoginGivesALoopDeviceThatCarriesDataAndLogoutDetachesIt)
+{
+    auto const portal = tgt.portal().to_string();
+    auto r = adm({"-m", "node", "-T", iqn, "-p", portal, "--login", "--wait-devices"});
+    ASSERT_TRUE(r.ok()) << r.out << r.err << log();
+    EXPECT_NE(r.out.find("Login to [iface: default, target: " + std::string(iqn)), std::string::npos) << r.out;
+
+    r = adm({"-m", "session"});
+    ASSERT_TRUE(r.ok()) << r.err;
+    EXPECT_EQ(r.out, "user: [100001] " + tgt.portal().to_string() + ",1 " +
+                         iqn + " (non-flash)\n");
+
+    std::string const loop = loop_of(100001);
+    ASSERT_EQ(loop.rfind("/dev/loop", 0), 0U) << "no loop device: " << loop << log();
+    std::vector<char> data(1 << 20);
+    std::mt19937 gen(5);
+    for (auto& c : data) c = static_cast<char>(gen());
+    int fd = ::open(loop.c_str(), O_RDWR | O_DIRECT);
+    ASSERT_GE(fd, 0) << std::strerror(errno);
+    void* buf = nullptr;
+    ASSERT_EQ(::posix_memalign(&buf, 4096, data.size()), 0);
+    std::memcpy(buf, data.data(), data.size());
+    EXPECT_EQ(::pwrite(fd, buf, data.size(), 4096), static_cast<ssize_t>(data.size()));
+    std::memset(buf, 0, data.size());
+    EXPECT_EQ(::pread(fd, buf, data.size(), 4096), static_cast<ssize_t>(data.size()));
+    EXPECT_EQ(std::memcmp(buf, data.data(), data.size()), 0) << "read back differs";
+    std::free(buf);
+    ::close(fd);
+
+    // A second login of the node: the session exists.
+    r = adm({"-m", "node", "-T", iqn, "-p", portal, "--login"});
+    EXPECT_EQ(r.exit_code, 15) << r.out << r.err;
+
+    r = adm({"-m", "node", "-T", iqn, "-p", portal, "--logout"});
+    ASSERT_TRUE(r.ok()) << r.out << r.err << log();
+    EXPECT_EQ(run_program({"losetup", loop}).exit_code != 0, true) << loop << " still attached";
+    EXPECT_FALSE(fs::exists(dir.path() / "user/100001")) << "session directory left behind";
+    r = adm({"-m", "session"});
+    EXPECT_EQ(r.exit_code, 21) << r.out << r.err;
+}
+
+TEST_F(IscsidUserSpace, LoginFailureQuotesWhatWentWrong)
+{
+    // A record for a target tgtd does not have.
+    auto r = adm({"-m", "node", "-o", "new", "-T", "iqn.2026-12.org.example.test:nosuch", "-p",
+                  tgt.portal().to_string() + ",1"});
+    ASSERT_TRUE(r.ok()) << r.err;
+    r = adm({"-m", "node", "-T", "iqn.2026-12.org.example.test:nosuch", "-p", tgt.portal().to_string(), "--login"});
+    EXPECT_EQ(r.exit_code, 5) << r.out << r.err;
+    EXPECT_NE(r.err.find("iscsi-fuse failed"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("Could not log into all portals"), std::string::npos) << r.err;
+}
+
+} // namespace
+} // namespace iscsi::test
+#endif
