@@ -87,9 +87,20 @@ daemon::daemon(asio::io_context& io, std::filesystem::path db_root, std::unique_
 
 std::size_t daemon::adopt(std::filesystem::path const& sysfs_root)
 {
-    if (!link_)
-        return 0;
     std::size_t n = 0;
+    for (auto& a : find_user_sessions()) {
+        auto s = std::make_shared<session>();
+        s->key = {a.target, a.address, a.port, a.tpgt, a.iface};
+        std::uint32_t const id = a.session.id;
+        s->user = std::move(a.session);
+        next_user_id_ = std::max(next_user_id_, id + 1);
+        std::clog << "iscsid: session " << id << ": adopted (" << s->key.target << " at " << s->key.address << ","
+                  << s->key.port << ", user space)\n";
+        sessions_.emplace(id, std::move(s));
+        ++n;
+    }
+    if (!link_)
+        return n;
     for (auto const& k : iscsi::kernel::sysfs_sessions(sysfs_root)) {
         if (k.transport != "tcp" || sessions_.contains(k.sid) || !k.host_no)
             continue;

@@ -1,5 +1,7 @@
 #include "user_session.hpp"
 
+#include "ipc_protocol.hpp"
+
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -116,6 +118,18 @@ std::string last_lines(fs::path const& log)
     return last;
 }
 
+/// What a later iscsid needs to adopt the session: `dir/session`, in the
+/// control protocol's text form.
+void write_state(user_session const& s, iscsi::db::node_record const& n)
+{
+    ipc_message m;
+    m.add("pid", s.pid).add("target", n.name).add("address", n.conn.address).add("port", n.conn.port);
+    m.add("tpgt", n.tpgt).add("iface", n.iface.name);
+    for (auto const& d : s.devices)
+        m.add("device", d);
+    std::ofstream(s.dir / "session") << encode(m);
+}
+
 /// Waits for the child to exit, polling (no SIGCHLD handler in the daemon).
 asio::awaitable<bool> reaped(pid_t pid, std::chrono::milliseconds within)
 {
@@ -125,7 +139,10 @@ asio::awaitable<bool> reaped(pid_t pid, std::chrono::milliseconds within)
     for (;;) {
         int status = 0;
         pid_t const r = ::waitpid(pid, &status, WNOHANG);
-        if (r == pid || (r < 0 && errno == ECHILD))
+        if (r == pid)
+            co_return true;
+        // Not our child (adopted from an earlier iscsid): gone when kill(0) says so.
+        if (r < 0 && errno == ECHILD && ::kill(pid, 0) != 0 && errno == ESRCH)
             co_return true;
         if (std::chrono::steady_clock::now() >= deadline)
             co_return false;
@@ -135,6 +152,39 @@ asio::awaitable<bool> reaped(pid_t pid, std::chrono::milliseconds within)
 }
 
 } // namespace
+
+std::vector<adopted_user_session> find_user_sessions()
+{
+    std::vector<adopted_user_session> found;
+    std::error_code ec;
+    for (auto const& e : fs::directory_iterator(user_sessions_root(), ec)) {
+        char* end = nullptr;
+        auto const name = e.path().filename().string();
+        unsigned long const id = std::strtoul(name.c_str(), &end, 10);
+        std::ifstream in(e.path() / "session");
+        std::string text{std::istreambuf_iterator<char>(in), {}};
+        auto m = parse(text);
+        auto const pid = m ? m->get_int("pid") : std::nullopt;
+        std::ifstream cmd("/proc/" + std::to_string(pid.value_or(0)) + "/cmdline");
+        std::string cmdline{std::istreambuf_iterator<char>(cmd), {}};
+        if (*end != '\0' || !m || !pid || cmdline.find("iscsi-fuse") == std::string::npos) {
+            fs::remove_all(e.path(), ec); // its iscsi-fuse is gone: nothing to adopt
+            continue;
+        }
+        adopted_user_session a;
+        a.session.id = static_cast<std::uint32_t>(id);
+        a.session.pid = static_cast<pid_t>(*pid);
+        a.session.dir = e.path();
+        a.session.devices = m->all("device");
+        a.target = m->get("target").value_or("");
+        a.address = m->get("address").value_or("");
+        a.port = static_cast<int>(m->get_int("port").value_or(3260));
+        a.tpgt = static_cast<int>(m->get_int("tpgt").value_or(-1));
+        a.iface = m->get("iface").value_or("default");
+        found.push_back(std::move(a));
+    }
+    return found;
+}
 
 fs::path user_sessions_root()
 {
@@ -192,8 +242,10 @@ asio::awaitable<result<user_session>> start_user_session(std::uint32_t id, iscsi
             break;
     }
     limit.cancel();
-    if (ready)
+    if (ready) {
+        write_state(s, n);
         co_return s;
+    }
     diag.set(timed_out ? "iscsi-fuse was not ready within " + std::to_string(timeout.count() / 1000) + " s"
                        : "iscsi-fuse failed: " + last_lines(s.dir / "log"));
     ::kill(s.pid, SIGKILL);

@@ -31,6 +31,18 @@ struct user_session {
     std::vector<std::string> devices; ///< "/dev/loop0", ...
 };
 
+/// A user session an earlier iscsid started, still running.
+struct adopted_user_session {
+    user_session session;
+    std::string target, address, iface;
+    int port = 3260;
+    int tpgt = -1;
+};
+
+/// The user sessions whose iscsi-fuse still runs (their directories hold a
+/// `session` file); directories of ended ones are removed.
+[[nodiscard]] std::vector<adopted_user_session> find_user_sessions();
+
 /// Where user sessions live (ISCSID_USER_DIR overrides /run/iscsid/user).
 [[nodiscard]] std::filesystem::path user_sessions_root();
 

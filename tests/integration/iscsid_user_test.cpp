@@ -131,6 +131,43 @@ TEST_F(IscsidUserSpace, LoginGivesALoopDeviceThatCarriesDataAndLogoutDetachesIt)
     EXPECT_EQ(r.exit_code, 21) << r.out << r.err;
 }
 
+TEST_F(IscsidUserSpace, RestartedDaemonAdoptsTheUserSpaceSession)
+{
+    auto const portal = tgt.portal().to_string();
+    auto r = adm({"-m", "node", "-T", iqn, "-p", portal, "--login"});
+    ASSERT_TRUE(r.ok()) << r.out << r.err << log();
+    std::string const loop = loop_of(100001);
+    ASSERT_EQ(loop.rfind("/dev/loop", 0), 0U) << log();
+
+    // iscsid stops; the session's iscsi-fuse goes on serving the loop device.
+    daemon.signal(SIGTERM);
+    ASSERT_EQ(daemon.wait_for_exit(10s), 0);
+    int fd = ::open(loop.c_str(), O_RDONLY);
+    ASSERT_GE(fd, 0);
+    char block[512];
+    EXPECT_EQ(::pread(fd, block, sizeof block, 0), 512) << "the disk stopped working with iscsid down";
+    ::close(fd);
+
+    std::string error;
+    daemon = child_process::spawn({ISCSID_BIN, "-f"}, dir.path() / "iscsid2.log", error);
+    ASSERT_TRUE(daemon.started()) << error;
+    for (int i = 0; i < 200; ++i) {
+        if (adm({"-m", "session"}).ok())
+            break;
+        std::this_thread::sleep_for(20ms);
+    }
+    r = adm({"-m", "session"});
+    ASSERT_TRUE(r.ok()) << r.err;
+    EXPECT_EQ(r.out, "user: [100001] " + portal + ",1 " + iqn + " (non-flash)\n");
+    r = adm({"-m", "session", "-r", "100001", "-u"});
+    ASSERT_TRUE(r.ok()) << r.out << r.err;
+    EXPECT_NE(run_program({"losetup", loop}).exit_code, 0) << loop << " still attached";
+    // A new login after the adoption gets the next number, not a reused one.
+    r = adm({"-m", "node", "-T", iqn, "-p", portal, "--login"});
+    ASSERT_TRUE(r.ok()) << r.out << r.err;
+    EXPECT_EQ(adm({"-m", "session"}).out, "user: [100002] " + portal + ",1 " + iqn + " (non-flash)\n");
+}
+
 TEST_F(IscsidUserSpace, LoginFailureQuotesWhatWentWrong)
 {
     // A record for a target tgtd does not have.
