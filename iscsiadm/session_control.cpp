@@ -96,6 +96,12 @@ std::map<std::uint32_t, std::string> daemon_states()
     return states;
 }
 
+void report_initiator_error(exit_code code, std::string const& message)
+{
+    error("initiator reported error (" + std::to_string(static_cast<int>(code)) + " - " +
+          std::string(describe(code)) + ")" + (message.empty() ? "" : ": " + message));
+}
+
 std::string session_name(daemon_session const& s)
 {
     return "[sid: " + std::to_string(s.sid) + ", target: " + s.key.target + ", portal: " + s.key.address + "," +
@@ -134,8 +140,7 @@ exit_code log_out_sessions(std::vector<daemon_session> const& sessions)
         }
         last = r.code;
         error("Could not logout of " + session_name(sessions[i]) + ".");
-        error("initiator reported error (" + std::to_string(static_cast<int>(r.code)) + " - " +
-              std::string(describe(r.code)) + ")" + (r.message.empty() ? "" : ": " + r.message));
+        report_initiator_error(r.code, r.message);
     }
     print(out);
     if (last != exit_code::success)

@@ -37,6 +37,9 @@ std::optional<std::vector<daemon_session>> daemon_session_list(exit_code& code);
 /// while it reconnects); empty without a daemon. Prints nothing.
 [[nodiscard]] std::map<std::uint32_t, std::string> daemon_states();
 
+/// open-iscsi's "initiator reported error (N - TEXT)", then iscsid's reason.
+void report_initiator_error(exit_code code, std::string const& message);
+
 /// "[sid: 1, target: iqn..., portal: 127.0.0.1,3260]"
 [[nodiscard]] std::string session_name(daemon_session const& s);
 

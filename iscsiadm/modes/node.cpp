@@ -270,8 +270,7 @@ exit_code login(std::vector<db::node_key> const& keys, std::optional<double> wai
             continue;
         }
         error("Could not login to " + login_name(keys[i]) + ".");
-        error("initiator reported error (" + std::to_string(static_cast<int>(r.code)) + " - " +
-              std::string(describe(r.code)) + ")" + (r.message.empty() ? "" : ": " + r.message));
+        report_initiator_error(r.code, r.message);
     }
     print(out);
     if (last != exit_code::success)
@@ -279,24 +278,30 @@ exit_code login(std::vector<db::node_key> const& keys, std::optional<double> wai
     return last;
 }
 
-exit_code logout(context& ctx)
+/// iscsid's sessions that -T/-p/-I select (all of them with `every`);
+/// nullopt with `code` set when they cannot be listed.
+std::optional<std::vector<daemon_session>> selected_sessions(options const& o, bool every, exit_code& code)
 {
-    auto const& o = ctx.opts();
-    exit_code code = exit_code::success;
     auto sessions = daemon_session_list(code);
     if (!sessions)
-        return code;
+        return std::nullopt;
     auto const portal = o.portal ? parse_portal_arg(*o.portal) : std::nullopt;
     std::erase_if(*sessions, [&](daemon_session const& s) {
-        if (o.logout_all)
-            return false; // -U: every session (startup filters come with iscsid's records)
+        if (every)
+            return false;
         if (o.target && s.key.target != *o.target) return true;
         if (portal && (s.key.address != portal->address || s.key.port != portal->port)) return true;
-        if (!o.ifaces.empty() && std::find(o.ifaces.begin(), o.ifaces.end(), s.key.iface) == o.ifaces.end())
-            return true;
-        return false;
+        return !o.ifaces.empty() && std::find(o.ifaces.begin(), o.ifaces.end(), s.key.iface) == o.ifaces.end();
     });
-    return log_out_sessions(*sessions);
+    return sessions;
+}
+
+exit_code logout(context& ctx)
+{
+    // -U: every session (startup filters come with iscsid's records).
+    exit_code code = exit_code::success;
+    auto sessions = selected_sessions(ctx.opts(), ctx.opts().logout_all.has_value(), code);
+    return sessions ? log_out_sessions(*sessions) : code;
 }
 
 } // namespace
@@ -334,15 +339,8 @@ exit_code run_node(context& ctx)
             return exit_code::no_objects_found;
         }
         exit_code code = exit_code::success;
-        auto sessions = daemon_session_list(code);
-        if (!sessions)
-            return code;
-        auto const portal = o.portal ? parse_portal_arg(*o.portal) : std::nullopt;
-        std::erase_if(*sessions, [&](daemon_session const& s) {
-            return (o.target && s.key.target != *o.target) ||
-                   (portal && (s.key.address != portal->address || s.key.port != portal->port));
-        });
-        return rescan_sessions(*sessions);
+        auto sessions = selected_sessions(o, false, code);
+        return sessions ? rescan_sessions(*sessions) : code;
     }
     if (o.stats) {
         if (has_sessions()) {
