@@ -148,6 +148,37 @@ exit_code log_out_sessions(std::vector<daemon_session> const& sessions)
     return last;
 }
 
+exit_code print_session_stats(std::vector<daemon_session> const& sessions)
+{
+    if (sessions.empty()) {
+        error("No session found.");
+        return exit_code::no_objects_found;
+    }
+    exit_code last = exit_code::success;
+    for (auto const& s : sessions) {
+        exit_code code = exit_code::success;
+        auto answer = ask_daemon(iscsid::ipc_message().add("op", "stats").add("sid", s.sid), code, 30);
+        if (!answer || code != exit_code::success) {
+            error("Could not get session stats for session " + std::to_string(s.sid) +
+                  (answer ? ": " + answer->get("message").value_or("") : std::string()));
+            last = code;
+            continue;
+        }
+        std::string out = "Stats for session " + session_name(s) + "\niSCSI SNMP:\n";
+        auto line = [](std::string const& v) {
+            auto sp = v.find(' ');
+            return "\t" + v.substr(0, sp) + ": " + v.substr(sp + 1) + "\n";
+        };
+        for (auto const& v : answer->all("counter"))
+            out += line(v);
+        out += "iSCSI Extended:\n";
+        for (auto const& v : answer->all("custom"))
+            out += line(v);
+        print(out);
+    }
+    return last;
+}
+
 exit_code rescan_sessions(std::vector<daemon_session> const& sessions)
 {
     if (sessions.empty()) {

@@ -47,6 +47,10 @@ void report_initiator_error(exit_code code, std::string const& message);
 /// 21 "No matching sessions found" when there are none.
 exit_code log_out_sessions(std::vector<daemon_session> const& sessions);
 
+/// Prints each session's counters (the kernel's iSCSI MIB and its
+/// transport's own), as open-iscsi's "Stats for session [...]".
+exit_code print_session_stats(std::vector<daemon_session> const& sessions);
+
 /// Asks the kernel to scan each session's host for new LUNs ("- - -" to
 /// its scan file), printing "Rescanning session [...]" for each.
 exit_code rescan_sessions(std::vector<daemon_session> const& sessions);

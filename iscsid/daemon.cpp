@@ -149,6 +149,8 @@ asio::awaitable<ipc_message> daemon::handle(ipc_message const& req)
         co_return co_await logout(req);
     if (op == "list")
         co_return list();
+    if (op == "stats")
+        co_return co_await stats(req);
     co_return error_answer(err_invalid_request, "unknown request \"" + op + "\"");
 }
 
@@ -330,6 +332,35 @@ ipc_message daemon::list() const
                 m.add("device", d);
     }
     return m;
+}
+
+asio::awaitable<ipc_message> daemon::stats(ipc_message const& req)
+{
+    auto sid = req.get_int("sid");
+    if (!sid)
+        co_return error_answer(err_invalid_request, "a stats request needs sid");
+    auto it = sessions_.find(static_cast<std::uint32_t>(*sid));
+    if (it == sessions_.end() || it->second->user || !link_)
+        co_return error_answer(err_sess_not_found, "no kernel session " + std::to_string(*sid));
+    std::uint32_t const id = static_cast<std::uint32_t>(*sid);
+    auto answer = link_->expect([id](iscsi::kernel::incoming const& e) {
+        auto const* st = std::get_if<iscsi::kernel::stats_event>(&e);
+        return st && st->conn.sid == id;
+    });
+    if (auto ec = co_await link_->send(iscsi::kernel::get_stats(link_->next_header(), {id, 0})))
+        co_return error_answer(err_transport, "GET_STATS: " + ec.message());
+    auto got = co_await answer->wait(std::chrono::seconds(5));
+    if (!got)
+        co_return error_answer(err_transport_timeout, "the kernel sent no statistics for session " +
+                                                          std::to_string(id));
+    auto const& st = std::get<iscsi::kernel::stats_event>(*got);
+    ipc_message m;
+    m.add("status", err_ok);
+    for (auto const& [name, value] : st.counters)
+        m.add("counter", name + " " + std::to_string(value));
+    for (auto const& [name, value] : st.custom)
+        m.add("custom", name + " " + std::to_string(value));
+    co_return m;
 }
 
 void daemon::on_kernel_event(iscsi::kernel::incoming const& e)

@@ -64,6 +64,7 @@ private:
                                             std::string const& name);
     asio::awaitable<ipc_message> logout(ipc_message const& req);
     ipc_message list() const;
+    asio::awaitable<ipc_message> stats(ipc_message const& req);
     void on_kernel_event(iscsi::kernel::incoming const& e);
     asio::awaitable<void> recover(std::shared_ptr<session> s);
     [[nodiscard]] std::string initiator_name(iscsi::db::node_record const& n, std::string& why) const;

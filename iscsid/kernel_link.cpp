@@ -135,6 +135,23 @@ asio::awaitable<result<k::reply>> kernel_link::call(k::message m)
     co_return r;
 }
 
+asio::awaitable<std::error_code> kernel_link::send(k::message m)
+{
+    auto op = asio::co_spawn(
+        worker_,
+        [this, msg = std::move(m)]() -> asio::awaitable<std::error_code> {
+            sockaddr_nl kernel{};
+            kernel.nl_family = AF_NETLINK;
+            if (::sendto(requests_.get(), msg.data(), msg.size(), 0, reinterpret_cast<sockaddr*>(&kernel),
+                         sizeof kernel) < 0)
+                co_return last_error();
+            co_return std::error_code{};
+        },
+        asio::use_awaitable);
+    auto ec = co_await std::move(op);
+    co_return ec;
+}
+
 asio::awaitable<std::vector<result<k::reply>>> kernel_link::call_all(std::vector<k::message> ms)
 {
     auto op = asio::co_spawn(

@@ -70,6 +70,10 @@ public:
     /// list of a connection: ~30 requests); every reply, in order.
     asio::awaitable<std::vector<iscsi::result<iscsi::kernel::reply>>> call_all(std::vector<iscsi::kernel::message> ms);
 
+    /// Sends `m` without waiting for a reply (GET_STATS answers on the
+    /// event group; see expect()).
+    asio::awaitable<std::error_code> send(iscsi::kernel::message m);
+
     /// Runs a blocking job (a sysfs write that scans a host) off the
     /// io_context thread.
     asio::awaitable<std::error_code> run_blocking(std::function<std::error_code()> job);

@@ -343,12 +343,13 @@ exit_code run_node(context& ctx)
         return sessions ? rescan_sessions(*sessions) : code;
     }
     if (o.stats) {
-        if (has_sessions()) {
-            error("session statistics (-s) are not supported yet");
-            return exit_code::op_not_supported;
+        if (!has_sessions()) {
+            error("No session found.");
+            return exit_code::no_objects_found;
         }
-        error("No session found.");
-        return exit_code::no_objects_found;
+        exit_code code = exit_code::success;
+        auto sessions = selected_sessions(o, false, code);
+        return sessions ? print_session_stats(*sessions) : code;
     }
     auto selected = select_nodes(ctx);
     if (auto const* code = std::get_if<exit_code>(&selected))

@@ -80,7 +80,7 @@ exit_code run_session(context& ctx)
     auto const& o = ctx.opts();
     auto const listed = every_session();
     if (!listed.empty()) {
-        if (o.logout || o.rescan) {
+        if (o.logout || o.rescan || o.stats) {
             exit_code code = exit_code::success;
             auto sessions = daemon_session_list(code);
             if (!sessions)
@@ -89,11 +89,9 @@ exit_code run_session(context& ctx)
                 auto const& sid = *o.session;
                 std::erase_if(*sessions, [&](daemon_session const& s) { return std::to_string(s.sid) != sid; });
             }
+            if (o.stats)
+                return print_session_stats(*sessions);
             return o.logout ? log_out_sessions(*sessions) : rescan_sessions(*sessions);
-        }
-        if (o.stats) {
-            error("session statistics (-s) are not supported yet");
-            return exit_code::op_not_supported;
         }
         if (o.print_level && *o.print_level > 0) {
             if (*o.print_level > 3) {

@@ -1,5 +1,6 @@
 #include "iscsi/kernel/uevent.hpp"
 
+#include <array>
 #include <cstring>
 #include <string>
 
@@ -99,6 +100,7 @@ message unbind_session(request_header const& h, std::uint32_t sid)
 message create_conn(request_header const& h, conn_ref c) { return sid_cid(h, uevent::create_conn, c); }
 message destroy_conn(request_header const& h, conn_ref c) { return sid_cid(h, uevent::destroy_conn, c); }
 message start_conn(request_header const& h, conn_ref c) { return sid_cid(h, uevent::start_conn, c); }
+message get_stats(request_header const& h, conn_ref c) { return sid_cid(h, uevent::get_stats, c); }
 
 message bind_conn(request_header const& h, conn_ref c, int fd, bool leading)
 {
@@ -164,6 +166,33 @@ reply decode_reply(std::uint16_t nl_type, std::uint32_t seq, std::span<std::byte
     return rep;
 }
 
+/// struct iscsi_stats after the uevent: two u64 octet counts, 19 u32 PDU
+/// and error counts, u32 custom_length, then custom_length entries of
+/// {char desc[64]; u64 value} at 8-byte alignment (offset 96).
+stats_event decode_stats(conn_ref conn, std::span<std::byte const> st)
+{
+    static constexpr std::array<char const*, 19> names{
+        "noptx_pdus",  "scsicmd_pdus", "tmfcmd_pdus", "login_pdus",     "text_pdus", "dataout_pdus", "logout_pdus",
+        "snack_pdus",  "noprx_pdus",   "scsirsp_pdus", "tmfrsp_pdus",   "textrsp_pdus", "datain_pdus",
+        "logoutrsp_pdus", "r2t_pdus",  "async_pdus",  "rjt_pdus",       "digest_err", "timeout_err"};
+    stats_event e;
+    e.conn = conn;
+    if (st.size() < 96)
+        return e;
+    e.counters.emplace_back("txdata_octets", get<std::uint64_t>(st, 0));
+    e.counters.emplace_back("rxdata_octets", get<std::uint64_t>(st, 8));
+    for (std::size_t i = 0; i < names.size(); ++i)
+        e.counters.emplace_back(names[i], get<std::uint32_t>(st, 16 + 4 * i));
+    auto const n = get<std::uint32_t>(st, 92);
+    for (std::size_t i = 0; i < n && 96 + (i + 1) * 72 <= st.size(); ++i) {
+        auto const at = 96 + i * 72;
+        std::string desc(reinterpret_cast<char const*>(st.data() + at), 64);
+        desc.resize(desc.find('\0') == std::string::npos ? desc.size() : desc.find('\0'));
+        e.custom.emplace_back(std::move(desc), get<std::uint64_t>(st, at + 64));
+    }
+    return e;
+}
+
 /// An event the kernel multicast to the iscsid group (netlink type 0).
 incoming decode_event(std::span<std::byte const> ev, std::span<std::byte const> extra)
 {
@@ -177,6 +206,10 @@ incoming decode_event(std::span<std::byte const> ev, std::span<std::byte const> 
         return recv_pdu_event{conn, std::vector<std::byte>(extra.begin(), extra.end())};
     case uevent::conn_login_state_event:
         return conn_login_event{conn, get<std::uint32_t>(r, 8)};
+    case uevent::get_stats: { // the answer to GET_STATS: sid/cid in the request union
+        auto const u = ev.subspan(off_u, 8);
+        return decode_stats({get<std::uint32_t>(u, 0), get<std::uint32_t>(u, 4)}, extra);
+    }
     case uevent::destroy_session_event: // msg_session_destroyed: host_no, sid
         return session_event{uevent::destroy_session_event, get<std::uint32_t>(r, 4),
                              get<std::uint32_t>(r, 0)};

@@ -225,3 +225,52 @@ TEST(Uevent, LengthBelowHeaderIsRejected)
 
 } // namespace
 } // namespace iscsi::kernel
+
+namespace iscsi::kernel {
+namespace {
+
+// GET_STATS is answered on the event group: netlink type 0, the uevent's
+// type GET_STATS with sid/cid in the request union, then struct iscsi_stats.
+TEST(Uevent, StatsEventCarriesTheMibCountersAndTheTransportsOwn)
+{
+    std::size_t const stats_size = 96 + 2 * 72;
+    message m(16 + 56 + stats_size);
+    auto put32 = [&](std::size_t off, std::uint32_t v) { std::memcpy(m.data() + off, &v, 4); };
+    auto put64 = [&](std::size_t off, std::uint64_t v) { std::memcpy(m.data() + off, &v, 8); };
+    put32(0, static_cast<std::uint32_t>(m.size()));
+    put32(ev, 20);      // ev->type = GET_STATS
+    put32(u, 3);        // u.get_stats.sid
+    put32(u + 4, 0);    // u.get_stats.cid
+    std::size_t const st = 16 + 56;
+    put64(st, 1408);    // txdata_octets
+    put64(st + 8, 13960);
+    put32(st + 16 + 4 * 1, 19);  // scsicmd_pdus
+    put32(st + 16 + 4 * 18, 2);  // timeout_err
+    put32(st + 92, 2);           // custom_length
+    std::memcpy(m.data() + st + 96, "tx_sendpage_failures", 20);
+    put64(st + 96 + 64, 7);
+    std::memcpy(m.data() + st + 96 + 72, "eh_abort_cnt", 12);
+    put64(st + 96 + 72 + 64, 1);
+    incoming in;
+    ASSERT_TRUE(decode(m, in));
+    auto const& e = std::get<stats_event>(in);
+    EXPECT_EQ(e.conn.sid, 3U);
+    ASSERT_EQ(e.counters.size(), 21U);
+    EXPECT_EQ(e.counters[0], (std::pair<std::string, std::uint64_t>{"txdata_octets", 1408}));
+    EXPECT_EQ(e.counters[1].second, 13960U);
+    EXPECT_EQ(e.counters[3], (std::pair<std::string, std::uint64_t>{"scsicmd_pdus", 19}));
+    EXPECT_EQ(e.counters[20], (std::pair<std::string, std::uint64_t>{"timeout_err", 2}));
+    ASSERT_EQ(e.custom.size(), 2U);
+    EXPECT_EQ(e.custom[0], (std::pair<std::string, std::uint64_t>{"tx_sendpage_failures", 7}));
+    EXPECT_EQ(e.custom[1], (std::pair<std::string, std::uint64_t>{"eh_abort_cnt", 1}));
+}
+
+TEST(Uevent, GetStatsRequestNamesTheConnection)
+{
+    auto m = get_stats(hdr, {.sid = 9, .cid = 0});
+    EXPECT_EQ(at<std::uint16_t>(m, 4), 20U);
+    EXPECT_EQ(at<std::uint32_t>(m, u), 9U);
+}
+
+} // namespace
+} // namespace iscsi::kernel

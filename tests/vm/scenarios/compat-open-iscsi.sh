@@ -37,10 +37,21 @@ same -m host -P 2
 same -m host -P 3
 same -m host -P 4
 
+# Statistics come from each one's daemon: open-iscsi's now, ours after it
+# adopted the session. The counters move on; their layout must not differ.
+theirs_stats=$($OI/iscsiadm -m session -r 1 -s | sed 's/[0-9][0-9]*/N/g')
+
 # open-iscsi's daemon goes; ours takes the session over and logs it out.
 kill "$oi_pid"; wait "$oi_pid" 2>/dev/null || true
 iscsid_start
 grep -q "session 1: adopted" /tmp/iscsid.log || { cat /tmp/iscsid.log; fail "iscsid did not adopt open-iscsi's session"; }
+ours_stats=$(iscsiadm -m session -r 1 -s | sed 's/[0-9][0-9]*/N/g')
+if [ "$theirs_stats" != "$ours_stats" ]; then
+    echo "--- open-iscsi -s"; echo "$theirs_stats"; echo "+++ ours -s"; echo "$ours_stats"
+    fail "session statistics are laid out differently"
+fi
+log "same layout: iscsiadm -m session -r 1 -s"
+iscsiadm -m session -r 1 -s
 run iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 --logout
 [ ! -e /sys/class/iscsi_session/session1 ] || fail "session1 still exists"
 iscsid_stop

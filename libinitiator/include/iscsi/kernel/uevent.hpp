@@ -19,7 +19,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -166,6 +168,10 @@ using message = std::vector<std::byte>;
 [[nodiscard]] message set_param(request_header const& h, conn_ref c, param p, std::string_view value);
 [[nodiscard]] message start_conn(request_header const& h, conn_ref c);
 [[nodiscard]] message stop_conn(request_header const& h, conn_ref c, stop_flag why);
+/// Asks for the connection's counters; the kernel answers with a
+/// stats_event on the event group (no unicast reply when it works).
+[[nodiscard]] message get_stats(request_header const& h, conn_ref c);
+
 /// A PDU the kernel sends on the bound connection (it assigns the ITT and,
 /// for non-immediate PDUs, the CmdSN); used for Logout.
 [[nodiscard]] message send_pdu(request_header const& h, conn_ref c, std::span<std::byte const> bhs,
@@ -206,13 +212,21 @@ struct conn_login_event {
     std::uint32_t state = 0;
 };
 
+/// struct iscsi_stats: the connection's counters (the iSCSI MIB's), then
+/// the transport's own ("custom") ones.
+struct stats_event {
+    conn_ref conn;
+    std::vector<std::pair<std::string, std::uint64_t>> counters; ///< in the kernel's order
+    std::vector<std::pair<std::string, std::uint64_t>> custom;
+};
+
 /// Anything else the kernel multicasts (if_error, host events, ...).
 struct other_event {
     std::uint32_t type = 0;
 };
 
 using incoming = std::variant<reply, conn_error_event, recv_pdu_event, session_event, conn_login_event,
-                              other_event>;
+                              stats_event, other_event>;
 
 /// Decodes one netlink message from the start of `in` into `out`; returns
 /// the bytes consumed (the aligned message length). A netlink error message
