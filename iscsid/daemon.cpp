@@ -81,8 +81,24 @@ daemon::daemon(asio::io_context& io, std::filesystem::path db_root, std::unique_
         link_->on_event([this](iscsi::kernel::incoming const& e) { on_kernel_event(e); });
         link_->start();
     }
+    reload();
+}
+
+void daemon::reload()
+{
     if (auto conf = db::load_config(store_.config_file()))
         data_path_ = conf->daemon.path;
+}
+
+void daemon::report_status() const
+{
+    if (!status_)
+        return;
+    std::size_t user = 0;
+    for (auto const& [sid, s] : sessions_)
+        user += s->user ? 1U : 0U;
+    status_(std::to_string(sessions_.size()) + " sessions (" + std::to_string(sessions_.size() - user) +
+            " in the kernel, " + std::to_string(user) + " in user space)");
 }
 
 std::size_t daemon::adopt(std::filesystem::path const& sysfs_root)
@@ -237,6 +253,7 @@ asio::awaitable<ipc_message> daemon::user_login(db::node_key const& key, db::nod
     s->key = key;
     s->user = std::move(*us);
     sessions_.emplace(id, s);
+    report_status();
     std::clog << "iscsid: session " << id << ": logged in to " << key.target << " at " << key.address << ","
               << key.port << " in user space (" << s->user->devices.size() << " loop devices)\n";
     co_return m;
@@ -274,6 +291,7 @@ asio::awaitable<ipc_message> daemon::kernel_login(db::node_key const& key, db::n
     s->tpgt = negotiated.target_portal_group_tag.value_or(static_cast<std::uint16_t>(std::max(0, rec->tpgt)));
     s->time2wait_s = negotiated.default_time2wait;
     sessions_.emplace(sid, s);
+    report_status();
     auto const ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
     auto const scan = s->kernel.scan_time;
     std::clog << "iscsid: session " << sid << ": logged in to " << key.target << " at " << key.address << ","
@@ -292,6 +310,7 @@ asio::awaitable<ipc_message> daemon::logout(ipc_message const& req)
         co_return error_answer(err_sess_not_found, "no session " + std::to_string(*sid));
     auto s = std::move(it->second);
     sessions_.erase(it);
+    report_status();
     s->closing = true;
     iscsi::diagnostics diag;
     auto rec = store_.read_node(s->key);

@@ -18,6 +18,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <list>
 #include <map>
 #include <memory>
@@ -37,6 +38,10 @@ public:
     /// recovered when their connection fails. Returns how many.
     std::size_t adopt(std::filesystem::path const& sysfs_root);
     [[nodiscard]] std::size_t session_count() const noexcept { return sessions_.size(); }
+    /// Re-reads iscsid.conf (SIGHUP): the data path for new logins.
+    void reload();
+    /// Told a one-line status whenever the session count changes (systemd's STATUS=).
+    void on_status(std::function<void(std::string const&)> f) { status_ = std::move(f); }
 
 private:
     struct session {
@@ -77,6 +82,8 @@ private:
     iscsi::db::data_path data_path_ = iscsi::db::data_path::automatic;
     /// User-space sessions are numbered apart from the kernel's sids.
     std::uint32_t next_user_id_ = 100001;
+    std::function<void(std::string const&)> status_;
+    void report_status() const;
     std::list<login_in_progress> logins_;
 };
 

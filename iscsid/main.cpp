@@ -10,6 +10,7 @@
 #include <systemd/sd-daemon.h>
 
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <unistd.h>
 
@@ -101,15 +102,25 @@ int main(int argc, char** argv)
     }
     server->start();
 
-    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&](boost::system::error_code, int) {
-        // Sessions stay in the kernel (their disks keep working); a new
-        // iscsid adopts them.
+    d.on_status([](std::string const& status) { ::sd_notifyf(0, "STATUS=%s", status.c_str()); });
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+    std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code, int sig) {
+        if (sig == SIGHUP) { // systemctl reload: iscsid.conf again
+            ::sd_notify(0, "RELOADING=1");
+            d.reload();
+            std::clog << "iscsid: reloaded " << database_root(config).string() << "/iscsid.conf\n";
+            ::sd_notify(0, "READY=1");
+            signals.async_wait(on_signal);
+            return;
+        }
+        // Sessions stay in the kernel (their disks keep working) and user
+        // sessions in their iscsi-fuse; a new iscsid adopts them.
         ::sd_notify(0, "STOPPING=1");
         server->stop();
         io.stop();
-    });
-    ::sd_notify(0, "READY=1\nSTATUS=Ready");
+    };
+    signals.async_wait(on_signal);
+    ::sd_notifyf(0, "READY=1\nSTATUS=%zu sessions", d.session_count());
     std::clog << "iscsid: ready on " << (activated ? "the socket systemd passed" : iscsid::control_socket_path())
               << "\n";
     io.run();

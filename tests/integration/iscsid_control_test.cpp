@@ -163,6 +163,66 @@ TEST_F(IscsidControl, LogoutWithNoSessionIsExit21)
     EXPECT_NE(r.err.find("No matching sessions found"), std::string::npos) << r.err;
 }
 
+/// A datagram socket standing in for systemd's notification socket.
+class notify_socket {
+public:
+    notify_socket()
+    {
+        char tmpl[] = "/tmp/isnXXXXXX";
+        dir_ = ::mkdtemp(tmpl);
+        path_ = dir_ + "/notify";
+        fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::strncpy(addr.sun_path, path_.c_str(), sizeof addr.sun_path - 1);
+        (void)::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+        timeval tv{.tv_sec = 5, .tv_usec = 0};
+        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    }
+    ~notify_socket()
+    {
+        ::close(fd_);
+        std::error_code ec;
+        fs::remove_all(dir_, ec);
+    }
+    [[nodiscard]] std::string const& path() const { return path_; }
+    /// The next datagram, or "" after 5 s.
+    std::string next()
+    {
+        char buf[1024];
+        ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+        return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+    }
+
+private:
+    std::string dir_, path_;
+    int fd_ = -1;
+};
+
+TEST_F(IscsidControl, TellsSystemdItIsReadyAndReloadsOnSighup)
+{
+    notify_socket systemd;
+    ::setenv("NOTIFY_SOCKET", systemd.path().c_str(), 1);
+    std::ofstream(dir.path() / "etc/iscsid.conf") << "iscsid.data_path = kernel\n";
+    start({ISCSID_BIN, "-f"});
+    ::unsetenv("NOTIFY_SOCKET");
+    EXPECT_EQ(systemd.next(), "READY=1\nSTATUS=0 sessions");
+    auto login = [] {
+        return run_program({ISCSIADM_BIN, "-m", "node", "-T", "iqn.2026-12.org.example:disk", "-p", "127.0.0.1:9",
+                            "--login"});
+    };
+    EXPECT_EQ(login().exit_code, 12) << "kernel only, and no iscsi_tcp here";
+
+    // The admin switches to the user-space data path and reloads.
+    std::ofstream(dir.path() / "etc/iscsid.conf") << "iscsid.data_path = user\n";
+    daemon.signal(SIGHUP);
+    EXPECT_EQ(systemd.next(), "RELOADING=1");
+    EXPECT_EQ(systemd.next(), "READY=1");
+    auto r = login();
+    EXPECT_EQ(r.exit_code, 5) << r.err; // now iscsi-fuse tries, and nothing listens on port 9
+    EXPECT_NE(r.err.find("iscsi-fuse"), std::string::npos) << r.err;
+}
+
 TEST_F(IscsidControl, SocketActivationServesOnTheInheritedSocket)
 {
     auto activate = iscsi::test::find_program("systemd-socket-activate");
