@@ -161,6 +161,26 @@ void attached_devices(std::string& out, sysfs_session const& s, std::string cons
     }
 }
 
+/// A user-space session (iscsid runs it; no sysfs): what iscsid knows.
+void user_session_block(std::string& out, sysfs_session const& s, std::string const& in, int level,
+                        session_view_options const& o)
+{
+    out += in + "**********\n" + in + "Interface:\n" + in + "**********\n";
+    out += in + "Iface Name: " + shown(s.iface) + "\n";
+    out += in + "Iface Transport: user\n";
+    out += in + "SID: " + std::to_string(s.sid) + "\n";
+    out += in + "iSCSI Connection State: LOGGED IN\n";
+    out += in + "iSCSI Session State: LOGGED_IN\n";
+    auto it = o.daemon_state.find(s.sid);
+    out += in + "Internal iscsid Session State: " + (it == o.daemon_state.end() ? "NO CHANGE" : it->second) + "\n";
+    if (level < 3)
+        return;
+    out += in + "************************\n" + in + "Attached loop devices:\n" + in + "************************\n";
+    if (auto d = o.user_devices.find(s.sid); d != o.user_devices.end())
+        for (auto const& dev : d->second)
+            out += in + "\tAttached loop device " + fs::path(dev).filename().string() + "\n";
+}
+
 /// One target/portal group of the tree; `in` is the indent of "Target:".
 void tree(std::string& out, std::vector<sysfs_session> const& sessions, std::string const& in, int level,
           bool host_view, session_view_options const& o)
@@ -181,6 +201,10 @@ void tree(std::string& out, std::vector<sysfs_session> const& sessions, std::str
         prev_target = s.target;
         prev_portal = current;
         std::string const body = in + "\t\t";
+        if (s.transport == "user") {
+            user_session_block(out, s, body, level, o);
+            continue;
+        }
         interface_block(out, s, body, o);
         if (level >= 2 && !host_view)
             timeouts_and_chap(out, s, body, o.show_secrets);
@@ -191,10 +215,14 @@ void tree(std::string& out, std::vector<sysfs_session> const& sessions, std::str
     }
 }
 
+/// The -P 3 header; none where the kernel has no iSCSI transport class
+/// (only user-space sessions).
 std::string versions()
 {
-    return "iSCSI Transport Class version " + read_attr(sysfs_root() / "module/scsi_transport_iscsi/version") +
-           "\nversion 2.1.8\n";
+    auto const transport = read_attr(sysfs_root() / "module/scsi_transport_iscsi/version");
+    if (transport.empty())
+        return {};
+    return "iSCSI Transport Class version " + transport + "\nversion 2.1.8\n";
 }
 
 std::vector<std::uint32_t> host_numbers()

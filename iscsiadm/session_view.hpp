@@ -21,6 +21,8 @@ struct session_view_options {
     bool show_secrets = false;  ///< -S
     /// iscsid's own view per sid ("NO CHANGE", "REOPEN", ...); absent: NO CHANGE.
     std::map<std::uint32_t, std::string> daemon_state;
+    /// The loop devices of iscsid's user-space sessions (transport "user").
+    std::map<std::uint32_t, std::vector<std::string>> user_devices;
 };
 
 /// The -P 1..3 tree of `sessions`, grouped by target and portal.

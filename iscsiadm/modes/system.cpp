@@ -98,7 +98,7 @@ exit_code run_session(context& ctx)
                 error("Invalid info level " + std::to_string(*o.print_level) + ". Try 0 - 3.");
                 return exit_code::invalid;
             }
-            auto all = iscsi::kernel::sysfs_sessions(sysfs_root());
+            auto all = listed;
             if (o.session)
                 std::erase_if(all, [&](iscsi::kernel::sysfs_session const& k) {
                     return std::to_string(k.sid) != *o.session;
@@ -111,6 +111,8 @@ exit_code run_session(context& ctx)
             v.level = *o.print_level;
             v.show_secrets = o.show_secrets;
             v.daemon_state = daemon_states();
+            for (auto const& u : user_space_sessions())
+                v.user_devices[u.sid] = u.devices;
             print(session_tree(std::move(all), v));
             return exit_code::success;
         }

@@ -104,6 +104,17 @@ TEST_F(IscsidUserSpace, LoginGivesALoopDeviceThatCarriesDataAndLogoutDetachesIt)
 
     std::string const loop = loop_of(100001);
     ASSERT_EQ(loop.rfind("/dev/loop", 0), 0U) << "no loop device: " << loop << log();
+    r = adm({"-m", "session", "-P", "3"});
+    ASSERT_TRUE(r.ok()) << r.err;
+    EXPECT_EQ(r.out, "Target: " + std::string(iqn) + " (non-flash)\n"
+                     "\tCurrent Portal: " + portal + ",1\n"
+                     "\tPersistent Portal: " + portal + ",1\n"
+                     "\t\t**********\n\t\tInterface:\n\t\t**********\n"
+                     "\t\tIface Name: default\n\t\tIface Transport: user\n\t\tSID: 100001\n"
+                     "\t\tiSCSI Connection State: LOGGED IN\n\t\tiSCSI Session State: LOGGED_IN\n"
+                     "\t\tInternal iscsid Session State: NO CHANGE\n"
+                     "\t\t************************\n\t\tAttached loop devices:\n\t\t************************\n"
+                     "\t\t\tAttached loop device " + fs::path(loop).filename().string() + "\n");
     std::vector<char> data(1 << 20);
     std::mt19937 gen(5);
     for (auto& c : data) c = static_cast<char>(gen());
