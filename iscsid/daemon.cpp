@@ -174,9 +174,10 @@ std::string daemon::initiator_name(db::node_record const& n, std::string& why) c
 {
     if (!n.iface.initiatorname.empty())
         return n.iface.initiatorname;
-    auto id = db::load_initiator_identity(store_.initiator_name_file());
+    auto const file = initiator_name_file_.empty() ? store_.initiator_name_file() : initiator_name_file_;
+    auto id = db::load_initiator_identity(file);
     if (!id) {
-        why = "no initiator name in " + store_.initiator_name_file().string() + " (" + id.error().message() + ")";
+        why = "no initiator name in " + file.string() + " (" + id.error().message() + ")";
         return {};
     }
     return id->name;

@@ -38,6 +38,8 @@ public:
     /// recovered when their connection fails. Returns how many.
     std::size_t adopt(std::filesystem::path const& sysfs_root);
     [[nodiscard]] std::size_t session_count() const noexcept { return sessions_.size(); }
+    /// Use this initiatorname.iscsi instead of the database root's (-i).
+    void set_initiator_name_file(std::filesystem::path f) { initiator_name_file_ = std::move(f); }
     /// Re-reads iscsid.conf (SIGHUP): the data path for new logins.
     void reload();
     /// Told a one-line status whenever the session count changes (systemd's STATUS=).
@@ -83,6 +85,7 @@ private:
     /// User-space sessions are numbered apart from the kernel's sids.
     std::uint32_t next_user_id_ = 100001;
     std::function<void(std::string const&)> status_;
+    std::filesystem::path initiator_name_file_;
     void report_status() const;
     std::list<login_in_progress> logins_;
 };

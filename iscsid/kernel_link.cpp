@@ -11,6 +11,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iostream>
+#include <type_traits>
 
 namespace iscsid {
 
@@ -121,8 +123,13 @@ result<k::reply> kernel_link::call_blocking(k::message const& m)
         if (!all)
             return all.error();
         for (auto& one : *all)
-            if (auto const* rep = std::get_if<k::reply>(&one); rep && static_cast<std::uint16_t>(rep->type) == type)
+            if (auto const* rep = std::get_if<k::reply>(&one); rep && static_cast<std::uint16_t>(rep->type) == type) {
+                if (debug_ >= 4) // on the worker thread: one whole line per write
+                    std::clog << ("iscsid: netlink request " + std::to_string(type) + ": iferror " +
+                                  std::to_string(rep->iferror) + ", retcode " + std::to_string(rep->retcode) +
+                                  ", ret " + std::to_string(rep->ret0) + "/" + std::to_string(rep->ret1) + "\n");
                 return *rep;
+            }
     }
 }
 
@@ -219,6 +226,15 @@ void kernel_link::read_events()
 
 void kernel_link::dispatch(k::incoming const& e)
 {
+    if (debug_ >= 4)
+        std::clog << "iscsid: netlink event " << std::visit([](auto const& v) -> std::string {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, k::conn_error_event>) return "connection error, session " + std::to_string(v.conn.sid);
+            else if constexpr (std::is_same_v<T, k::recv_pdu_event>) return "PDU passed up, session " + std::to_string(v.conn.sid);
+            else if constexpr (std::is_same_v<T, k::session_event>) return "session event " + std::to_string(static_cast<unsigned>(v.type)) + ", session " + std::to_string(v.sid);
+            else if constexpr (std::is_same_v<T, k::stats_event>) return "statistics, session " + std::to_string(v.conn.sid);
+            else return "other";
+        }, e) << "\n";
     for (auto it = waiters_.begin(); it != waiters_.end();) {
         auto w = it->lock();
         if (!w) {

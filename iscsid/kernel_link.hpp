@@ -60,6 +60,9 @@ public:
     kernel_link(kernel_link const&) = delete;
     kernel_link& operator=(kernel_link const&) = delete;
 
+    /// -d 4 and up: every request and its answer go to the log.
+    void set_debug(int level) noexcept { debug_ = level; }
+
     /// A header for the next request (transport handle, fresh sequence number).
     [[nodiscard]] iscsi::kernel::request_header next_header() noexcept;
 
@@ -110,6 +113,7 @@ private:
     asio::posix::stream_descriptor events_;
     std::uint64_t handle_;
     std::atomic<std::uint32_t> seq_{1};
+    int debug_ = 0;
     asio::thread_pool worker_{1};
     asio::thread_pool blocking_{8};
     std::list<std::weak_ptr<waiter>> waiters_;

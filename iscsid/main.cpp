@@ -59,12 +59,11 @@ int main(int argc, char** argv)
     int debug = 0;
     std::string config, initiatorname;
     app.add_flag("-f,--foreground", foreground, "run in the foreground");
-    app.add_option("-d,--debug", debug, "debug level 0-8")->check(CLI::Range(0, 8));
+    app.add_option("-d,--debug", debug, "debug level 0-8 (4 and up: every kernel request and event)")
+        ->check(CLI::Range(0, 8));
     app.add_option("-c,--config", config, "iscsid.conf to use (its directory holds the databases)");
     app.add_option("-i,--initiatorname", initiatorname, "initiatorname.iscsi to use");
     CLI11_PARSE(app, argc, argv);
-    if (!initiatorname.empty())
-        std::clog << "iscsid: -i is accepted for compatibility; the name is read from the database root\n";
 
     if (!foreground && ::daemon(0, 0) != 0) {
         std::perror("iscsid: cannot detach");
@@ -82,7 +81,11 @@ int main(int argc, char** argv)
     if (!link)
         std::clog << "iscsid: kernel data path unavailable: " << why << "\n";
 
+    if (link)
+        link->set_debug(debug);
     iscsid::daemon d(io, database_root(config), std::move(link), why);
+    if (!initiatorname.empty())
+        d.set_initiator_name_file(initiatorname);
     char const* sysfs = std::getenv("ISCSI_SYSFS");
     d.adopt(sysfs && *sysfs ? sysfs : "/sys");
     std::unique_ptr<iscsid::control_server> server;

@@ -154,6 +154,16 @@ TEST_F(IscsidControl, KernelDataPathWithoutIscsiTcpSaysWhy)
     EXPECT_NE(r.err.find("Could not log into all portals"), std::string::npos) << r.err;
 }
 
+TEST_F(IscsidControl, InitiatorNameFileFromTheCommandLine)
+{
+    start({ISCSID_BIN, "-f", "-i", (dir.path() / "missing-initiatorname.iscsi").string()});
+    auto r = run_program({ISCSIADM_BIN, "-m", "node", "-T", "iqn.2026-12.org.example:disk", "-p", "127.0.0.1:9",
+                          "--login"});
+    EXPECT_EQ(r.exit_code, 6) << r.err;
+    EXPECT_NE(r.err.find("no initiator name in " + (dir.path() / "missing-initiatorname.iscsi").string()),
+              std::string::npos) << r.err;
+}
+
 TEST_F(IscsidControl, LogoutWithNoSessionIsExit21)
 {
     start({ISCSID_BIN, "-f"});

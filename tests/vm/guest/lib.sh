@@ -71,10 +71,10 @@ tgt_target() {
     tgtadm --lld iscsi --op bind --mode target --tid "$1" -I ALL
 }
 
-# iscsid_start: our daemon in the background, logging to /tmp/iscsid.log;
-# waits until its control socket answers.
+# iscsid_start [ARGS]: our daemon in the background, logging to
+# /tmp/iscsid.log; waits until its control socket answers.
 iscsid_start() {
-    iscsid -f >> /tmp/iscsid.log 2>&1 &
+    iscsid -f "$@" >> /tmp/iscsid.log 2>&1 &
     ISCSID_PID=$!
     WAIT_S=10 wait_for -S /run/iscsid/control.sock || { cat /tmp/iscsid.log; fail "iscsid did not start"; }
 }

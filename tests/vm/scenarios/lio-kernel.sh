@@ -5,7 +5,8 @@
 IQN=iqn.2026-12.org.example.vm:lio
 lio_target "$IQN" /tmp/lio0.img 64
 echo "InitiatorName=iqn.2026-12.org.example.vm:initiator" > /etc/iscsi/initiatorname.iscsi
-iscsid_start
+# -d 4: every kernel request and event in the log.
+iscsid_start -d 4
 
 run iscsiadm -m discovery -t sendtargets -p 127.0.0.1:3260
 # Two logins of the same node at once end in exactly one session: one
@@ -60,6 +61,8 @@ run umount /mnt/lun
 log "8 MiB written through ext4 and read back identical"
 
 t0=$(ms)
+grep -q "netlink request 11: iferror 0" /tmp/iscsid.log || fail "-d 4 did not log CREATE_SESSION"
+
 # iscsid restarts: the session stays in the kernel and is adopted.
 iscsid_stop
 dd if=/dev/urandom of=/tmp/while-down bs=64k count=16 2>/dev/null

@@ -42,5 +42,16 @@ log "64 MiB written across a tgtd crash and restart, read back identical"
 
 run iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 --logout
 [ ! -e "/dev/$disk" ] || fail "/dev/$disk still exists after logout"
+
+# What iscsi.service does at boot and shutdown: log in to the automatic
+# nodes (15 "already logged in" and 21 "nothing to do" count as success).
+run iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 -o update -n node.startup -v automatic
+run iscsiadm -m node --loginall=automatic
+[ -d /sys/class/iscsi_session/session2 ] || fail "no session after --loginall=automatic"
+rc=0; iscsiadm -m node --loginall=automatic || rc=$?
+[ "$rc" = 15 ] || fail "a second --loginall=automatic: exit $rc, expected 15"
+run iscsiadm -m node --logoutall=all
+rc=0; iscsiadm -m node --logoutall=all || rc=$?
+[ "$rc" = 21 ] || fail "--logoutall=all with no session: exit $rc, expected 21"
 iscsid_stop
 cat /tmp/iscsid.log
