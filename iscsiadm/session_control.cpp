@@ -4,7 +4,6 @@
 #include "output.hpp"
 #include "sessions.hpp"
 
-#include <fstream>
 #include <thread>
 
 namespace iscsiadm {
@@ -18,7 +17,7 @@ std::vector<daemon_session> parse_listing(iscsid::ipc_message const& listing)
     auto number = [](std::string const& v) { return static_cast<int>(std::strtol(v.c_str(), nullptr, 10)); };
     for (auto const& [k, v] : listing.fields()) {
         if (k == "sid")
-            all.push_back({static_cast<std::uint32_t>(std::strtoul(v.c_str(), nullptr, 10)), {}, false, {}});
+            all.push_back({static_cast<std::uint32_t>(std::strtoul(v.c_str(), nullptr, 10)), {}, false, {}, {}});
         else if (!all.empty()) {
             auto& key = all.back().key;
             if (k == "target") key.target = v;
@@ -27,6 +26,7 @@ std::vector<daemon_session> parse_listing(iscsid::ipc_message const& listing)
             else if (k == "tpgt") key.tpgt = number(v);
             else if (k == "iface") key.iface = v;
             else if (k == "data_path") all.back().user_space = v == "user";
+            else if (k == "iscsid_state") all.back().iscsid_state = v;
             else if (k == "device") all.back().devices.push_back(v);
         }
     }
@@ -62,38 +62,15 @@ std::optional<std::vector<daemon_session>> daemon_session_list(exit_code& code)
     return parse_listing(*listing);
 }
 
-std::vector<daemon_session> user_space_sessions()
+std::vector<daemon_session> daemon_sessions_if_any()
 {
-    std::vector<daemon_session> out;
     if (!daemon_listening())
-        return out;
+        return {};
     exit_code code = exit_code::success;
     auto listing = ask_daemon(iscsid::ipc_message().add("op", "list"), code, 5);
     if (!listing || code != exit_code::success)
-        return out;
-    for (auto& s : parse_listing(*listing))
-        if (s.user_space)
-            out.push_back(std::move(s));
-    return out;
-}
-
-std::map<std::uint32_t, std::string> daemon_states()
-{
-    std::map<std::uint32_t, std::string> states;
-    if (!daemon_listening())
-        return states;
-    exit_code code = exit_code::success;
-    auto listing = ask_daemon(iscsid::ipc_message().add("op", "list"), code, 5);
-    if (!listing || code != exit_code::success)
-        return states;
-    std::optional<std::uint32_t> sid;
-    for (auto const& [k, v] : listing->fields()) {
-        if (k == "sid")
-            sid = static_cast<std::uint32_t>(std::strtoul(v.c_str(), nullptr, 10));
-        else if (k == "iscsid_state" && sid)
-            states[*sid] = v;
-    }
-    return states;
+        return {};
+    return parse_listing(*listing);
 }
 
 void report_initiator_error(exit_code code, std::string const& message)
@@ -199,10 +176,7 @@ exit_code rescan_sessions(std::vector<daemon_session> const& sessions)
             last = exit_code::host_not_found;
             continue;
         }
-        std::ofstream scan(sysfs_root() / "class/scsi_host" / ("host" + std::to_string(*k->host_no)) / "scan");
-        scan << "- - -";
-        scan.flush();
-        if (!scan) {
+        if (iscsi::kernel::scan_host(sysfs_root(), *k->host_no)) {
             error("Could not rescan session " + std::to_string(s.sid));
             last = exit_code::sysfs_lookup;
         }

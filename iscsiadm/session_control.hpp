@@ -10,7 +10,6 @@
 #include "iscsi/db/store.hpp"
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,19 +22,16 @@ struct daemon_session {
     iscsi::db::node_key key;
     bool user_space = false;          ///< iscsid.data_path user: no kernel session
     std::vector<std::string> devices; ///< a user-space session's loop devices
+    std::string iscsid_state;         ///< iscsid's view: "NO CHANGE", "REOPEN" (reconnecting)
 };
 
-/// iscsid's user-space sessions (none without a daemon); prints nothing.
-[[nodiscard]] std::vector<daemon_session> user_space_sessions();
+/// Every session iscsid holds, or none without a daemon; prints nothing.
+[[nodiscard]] std::vector<daemon_session> daemon_sessions_if_any();
 
 /// Every session iscsid holds. Without a daemon: the messages open-iscsi
 /// prints (20 when the kernel has sessions, 21 when it has none) and
 /// nullopt with `code` set.
 std::optional<std::vector<daemon_session>> daemon_session_list(exit_code& code);
-
-/// iscsid's own state of each session it holds ("NO CHANGE", "REOPEN"
-/// while it reconnects); empty without a daemon. Prints nothing.
-[[nodiscard]] std::map<std::uint32_t, std::string> daemon_states();
 
 /// open-iscsi's "initiator reported error (N - TEXT)", then iscsid's reason.
 void report_initiator_error(exit_code code, std::string const& message);

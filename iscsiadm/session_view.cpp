@@ -13,13 +13,7 @@ using iscsi::kernel::sysfs_session;
 
 namespace {
 
-std::string read_attr(fs::path const& p)
-{
-    std::ifstream in(p);
-    std::string v;
-    std::getline(in, v);
-    return v;
-}
+std::string read_attr(fs::path const& p) { return iscsi::kernel::sysfs_attribute(p); }
 
 /// The kernel prints "(null)" for unset strings; open-iscsi shows <empty>.
 std::string shown(std::string v)
@@ -29,12 +23,6 @@ std::string shown(std::string v)
 
 std::string yes_no(std::string const& v) { return v == "1" ? "Yes" : "No"; }
 std::string digest(std::string const& v) { return v == "1" ? "CRC32C" : "None"; }
-
-std::string portal(std::string const& address, std::string const& port, std::string const& tpgt)
-{
-    bool const v6 = address.find(':') != std::string::npos;
-    return (v6 ? "[" + address + "]" : address) + ":" + port + "," + tpgt;
-}
 
 fs::path session_dir(std::uint32_t sid)
 {
@@ -48,6 +36,13 @@ fs::path host_dir(std::uint32_t host) { return sysfs_root() / "class/iscsi_host"
 fs::path scsi_host_dir(std::uint32_t host)
 {
     return sysfs_root() / "class/scsi_host" / ("host" + std::to_string(host));
+}
+
+/// iscsid's view of the session; NO CHANGE when it has none to report.
+std::string daemon_state_of(std::uint32_t sid, session_view_options const& o)
+{
+    auto it = o.daemon_state.find(sid);
+    return it == o.daemon_state.end() ? "NO CHANGE" : it->second;
 }
 
 /// Kernel connection state -> the words open-iscsi's daemon uses.
@@ -80,8 +75,7 @@ void interface_block(std::string& out, sysfs_session const& s, std::string const
     out += in + "SID: " + std::to_string(s.sid) + "\n";
     out += in + "iSCSI Connection State: " + connection_state(read_attr(conn_dir(s.sid) / "state")) + "\n";
     out += in + "iSCSI Session State: " + s.state + "\n";
-    auto it = o.daemon_state.find(s.sid);
-    out += in + "Internal iscsid Session State: " + (it == o.daemon_state.end() ? "NO CHANGE" : it->second) + "\n";
+    out += in + "Internal iscsid Session State: " + daemon_state_of(s.sid, o) + "\n";
 }
 
 void timeouts_and_chap(std::string& out, sysfs_session const& s, std::string const& in, bool show_secrets)
@@ -171,8 +165,7 @@ void user_session_block(std::string& out, sysfs_session const& s, std::string co
     out += in + "SID: " + std::to_string(s.sid) + "\n";
     out += in + "iSCSI Connection State: LOGGED IN\n";
     out += in + "iSCSI Session State: LOGGED_IN\n";
-    auto it = o.daemon_state.find(s.sid);
-    out += in + "Internal iscsid Session State: " + (it == o.daemon_state.end() ? "NO CHANGE" : it->second) + "\n";
+    out += in + "Internal iscsid Session State: " + daemon_state_of(s.sid, o) + "\n";
     if (level < 3)
         return;
     out += in + "************************\n" + in + "Attached loop devices:\n" + in + "************************\n";
@@ -187,16 +180,14 @@ void tree(std::string& out, std::vector<sysfs_session> const& sessions, std::str
 {
     std::string prev_target, prev_portal;
     for (auto const& s : sessions) {
-        bool const connected = !s.address.empty();
-        auto const current = portal(connected ? s.address : s.persistent_address,
-                                    connected ? s.port : s.persistent_port, s.tpgt);
+        auto const current = current_portal(s);
         if (s.target != prev_target) {
             out += in + "Target: " + s.target + " (non-flash)\n";
             prev_portal.clear();
         }
         if (s.target != prev_target || current != prev_portal) {
             out += in + "\tCurrent Portal: " + current + "\n";
-            out += in + "\tPersistent Portal: " + portal(s.persistent_address, s.persistent_port, s.tpgt) + "\n";
+            out += in + "\tPersistent Portal: " + portal_text(s.persistent_address, s.persistent_port, s.tpgt) + "\n";
         }
         prev_target = s.target;
         prev_portal = current;
@@ -225,19 +216,6 @@ std::string versions()
     return "iSCSI Transport Class version " + transport + "\nversion 2.1.8\n";
 }
 
-std::vector<std::uint32_t> host_numbers()
-{
-    std::vector<std::uint32_t> hosts;
-    std::error_code ec;
-    for (auto const& e : fs::directory_iterator(sysfs_root() / "class/iscsi_host", ec)) {
-        auto name = e.path().filename().string();
-        if (name.rfind("host", 0) == 0)
-            hosts.push_back(static_cast<std::uint32_t>(std::strtoul(name.c_str() + 4, nullptr, 10)));
-    }
-    std::sort(hosts.begin(), hosts.end());
-    return hosts;
-}
-
 } // namespace
 
 std::string session_tree(std::vector<sysfs_session> sessions, session_view_options const& o)
@@ -249,18 +227,15 @@ std::string session_tree(std::vector<sysfs_session> sessions, session_view_optio
     return out;
 }
 
-bool has_hosts() { return !host_numbers().empty(); }
+bool has_hosts() { return !iscsi::kernel::sysfs_hosts(sysfs_root()).empty(); }
 
 std::string host_listing(int level, session_view_options const& o)
 {
     std::string out = level >= 4 ? versions() : std::string();
     auto const all = iscsi::kernel::sysfs_sessions(sysfs_root());
-    for (auto host : host_numbers()) {
+    for (auto host : iscsi::kernel::sysfs_hosts(sysfs_root())) {
         auto const h = host_dir(host);
-        std::string transport = "tcp";
-        auto proc = read_attr(scsi_host_dir(host) / "proc_name");
-        if (proc.rfind("iscsi_", 0) == 0)
-            transport = proc.substr(6);
+        auto const transport = iscsi::kernel::host_transport(sysfs_root(), host);
         if (level == 0) {
             out += transport + ": [" + std::to_string(host) + "] " + shown(read_attr(h / "ipaddress")) + ",[" +
                    shown(read_attr(h / "hwaddress")) + "]," + shown(read_attr(h / "netdev")) + " " +

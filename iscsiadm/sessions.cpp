@@ -77,15 +77,21 @@ devices_wait wait_for_devices(std::uint32_t sid, double timeout_s)
     }
 }
 
-std::string session_line(iscsi::kernel::sysfs_session const& s)
+std::string portal_text(std::string const& address, std::string const& port, std::string const& tpgt)
+{
+    bool const v6 = address.find(':') != std::string::npos;
+    return (v6 ? "[" + address + "]" : address) + ":" + port + "," + tpgt;
+}
+
+std::string current_portal(iscsi::kernel::sysfs_session const& s)
 {
     bool const connected = !s.address.empty();
-    std::string const& address = connected ? s.address : s.persistent_address;
-    std::string const& port = connected ? s.port : s.persistent_port;
-    bool const v6 = address.find(':') != std::string::npos;
-    std::string const host = v6 ? "[" + address + "]" : address;
-    return s.transport + ": [" + std::to_string(s.sid) + "] " + host + ":" + port + "," + s.tpgt + " " + s.target +
-           " (non-flash)";
+    return portal_text(connected ? s.address : s.persistent_address, connected ? s.port : s.persistent_port, s.tpgt);
+}
+
+std::string session_line(iscsi::kernel::sysfs_session const& s)
+{
+    return s.transport + ": [" + std::to_string(s.sid) + "] " + current_portal(s) + " " + s.target + " (non-flash)";
 }
 
 } // namespace iscsiadm

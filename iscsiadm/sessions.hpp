@@ -32,8 +32,14 @@ struct devices_wait {
 };
 [[nodiscard]] devices_wait wait_for_devices(std::uint32_t sid, double timeout_s);
 
+/// "127.0.0.1:3260,1", "[fd00::1]:3260,1": a portal as open-iscsi prints it.
+[[nodiscard]] std::string portal_text(std::string const& address, std::string const& port, std::string const& tpgt);
+
+/// The session's current peer, or its persistent one while the connection
+/// is down.
+[[nodiscard]] std::string current_portal(iscsi::kernel::sysfs_session const& s);
+
 /// open-iscsi's one-line form: "tcp: [1] 127.0.0.1:3260,1 iqn... (non-flash)".
-/// The current peer, or the persistent one while the connection is down.
 [[nodiscard]] std::string session_line(iscsi::kernel::sysfs_session const& s);
 
 } // namespace iscsiadm

@@ -124,7 +124,8 @@ std::size_t daemon::adopt(std::filesystem::path const& sysfs_root)
         s->key.target = k.target;
         s->key.address = k.persistent_address;
         s->key.port = std::atoi(k.persistent_port.c_str());
-        s->key.tpgt = std::atoi(k.tpgt.c_str());
+        int const tpgt = std::atoi(k.tpgt.c_str());
+        s->key.tpgt = tpgt;
         s->key.iface = k.iface.empty() ? "default" : k.iface;
         // The record's own key (its tpgt may be written differently).
         db::node_filter f;
@@ -136,7 +137,7 @@ std::size_t daemon::adopt(std::filesystem::path const& sysfs_root)
             s->key = keys->front();
         s->kernel.sid = k.sid;
         s->kernel.host_no = *k.host_no;
-        s->tpgt = static_cast<std::uint16_t>(std::atoi(k.tpgt.c_str()));
+        s->tpgt = static_cast<std::uint16_t>(tpgt); // the key may now be the record's, whose tpgt can be -1
         std::clog << "iscsid: session " << k.sid << ": adopted (" << k.target << " at " << s->key.address << ","
                   << s->key.port << ", " << k.state << ")\n";
         bool const failed = k.state != "LOGGED_IN";
@@ -183,14 +184,21 @@ std::string daemon::initiator_name(db::node_record const& n, std::string& why) c
     return id->name;
 }
 
+std::optional<std::uint32_t> daemon::session_of(db::node_key const& key) const
+{
+    for (auto const& [sid, s] : sessions_)
+        if (same_node(s->key, key))
+            return sid;
+    return std::nullopt;
+}
+
 asio::awaitable<ipc_message> daemon::login(ipc_message const& req)
 {
     auto key = key_from(req);
     if (!key)
         co_return error_answer(err_invalid_request, "a login request needs target, address and port");
-    for (auto const& [sid, s] : sessions_)
-        if (same_node(s->key, *key))
-            co_return error_answer(err_sess_exists, "session exists (sid " + std::to_string(sid) + ")");
+    if (auto sid = session_of(*key))
+        co_return error_answer(err_sess_exists, "session exists (sid " + std::to_string(*sid) + ")");
     for (auto& l : logins_) {
         if (!same_node(l.key, *key))
             continue;
@@ -198,9 +206,8 @@ asio::awaitable<ipc_message> daemon::login(ipc_message const& req)
         auto done = l.done;
         boost::system::error_code ec;
         co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        for (auto const& [sid, s] : sessions_)
-            if (same_node(s->key, *key))
-                co_return error_answer(err_sess_exists, "session exists (sid " + std::to_string(sid) + ")");
+        if (auto sid = session_of(*key))
+            co_return error_answer(err_sess_exists, "session exists (sid " + std::to_string(*sid) + ")");
         co_return error_answer(err_login, "a concurrent login of this node failed");
     }
     auto& entry = logins_.emplace_back();
@@ -260,25 +267,24 @@ asio::awaitable<ipc_message> daemon::user_login(db::node_key const& key, db::nod
     co_return m;
 }
 
-asio::awaitable<ipc_message> daemon::kernel_login(db::node_key const& key, db::node_record const& rec_,
+asio::awaitable<ipc_message> daemon::kernel_login(db::node_key const& key, db::node_record const& rec,
                                                   std::string const& name)
 {
-    auto const* rec = &rec_;
     iscsi::diagnostics diag;
     auto const t0 = std::chrono::steady_clock::now();
-    iscsi::discovery::portal portal{rec->conn.address, static_cast<std::uint16_t>(rec->conn.port), std::nullopt};
+    iscsi::discovery::portal portal{rec.conn.address, static_cast<std::uint16_t>(rec.conn.port), std::nullopt};
     auto conn = co_await iscsi::transport::login_connection(io_.get_executor(), portal,
-                                                            login_params_for(*rec, name), {}, &diag);
+                                                            login_params_for(rec, name), {}, &diag);
     if (!conn)
         co_return error_answer(login_status(conn.error()), diag.message.empty() ? conn.error().message() : diag.message);
 
     hand_off_options o;
-    o.cmds_max = static_cast<std::uint16_t>(std::clamp(rec->session.cmds_max, 2, 2048));
-    o.queue_depth = static_cast<std::uint16_t>(std::clamp(rec->session.queue_depth, 1, 1024));
-    o.scan = rec->session.scan == db::scan_mode::automatic;
+    o.cmds_max = static_cast<std::uint16_t>(std::clamp(rec.session.cmds_max, 2, 2048));
+    o.queue_depth = static_cast<std::uint16_t>(std::clamp(rec.session.queue_depth, 1, 1024));
+    o.scan = rec.session.scan == db::scan_mode::automatic;
     auto const negotiated = conn->info.params;
     auto const t1 = std::chrono::steady_clock::now();
-    auto ks = co_await hand_off(*link_, std::move(*conn), kernel_settings_for(*rec, name), o, diag);
+    auto ks = co_await hand_off(*link_, std::move(*conn), kernel_settings_for(rec, name), o, diag);
     if (!ks)
         co_return error_answer(err_transport, "kernel hand-off failed: " + diag.message);
     std::uint32_t const sid = ks->sid;
@@ -289,7 +295,7 @@ asio::awaitable<ipc_message> daemon::kernel_login(db::node_key const& key, db::n
     auto s = std::make_shared<session>();
     s->key = key;
     s->kernel = std::move(*ks);
-    s->tpgt = negotiated.target_portal_group_tag.value_or(static_cast<std::uint16_t>(std::max(0, rec->tpgt)));
+    s->tpgt = negotiated.target_portal_group_tag.value_or(static_cast<std::uint16_t>(std::max(0, rec.tpgt)));
     s->time2wait_s = negotiated.default_time2wait;
     sessions_.emplace(sid, s);
     report_status();

@@ -63,6 +63,8 @@ private:
         std::shared_ptr<asio::steady_timer> done;
     };
 
+    /// The session of this node, if one exists.
+    [[nodiscard]] std::optional<std::uint32_t> session_of(iscsi::db::node_key const& key) const;
     asio::awaitable<ipc_message> login(ipc_message const& req);
     asio::awaitable<ipc_message> do_login(iscsi::db::node_key const& key);
     asio::awaitable<ipc_message> kernel_login(iscsi::db::node_key const& key, iscsi::db::node_record const& rec,

@@ -100,12 +100,19 @@ k::request_header kernel_link::next_header() noexcept
     return {.transport_handle = handle_, .seq = seq_.fetch_add(1), .port_id = 0};
 }
 
-result<k::reply> kernel_link::call_blocking(k::message const& m)
+std::error_code kernel_link::send_blocking(k::message const& m)
 {
     sockaddr_nl kernel{};
     kernel.nl_family = AF_NETLINK;
     if (::sendto(requests_.get(), m.data(), m.size(), 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0)
         return last_error();
+    return {};
+}
+
+result<k::reply> kernel_link::call_blocking(k::message const& m)
+{
+    if (auto ec = send_blocking(m))
+        return ec;
     // The kernel's reply carries our request's type but not its sequence
     // number (it builds a fresh header with seq 0); one request at a time
     // is in flight on this socket (one worker thread), so the type suffices.
@@ -146,14 +153,7 @@ asio::awaitable<std::error_code> kernel_link::send(k::message m)
 {
     auto op = asio::co_spawn(
         worker_,
-        [this, msg = std::move(m)]() -> asio::awaitable<std::error_code> {
-            sockaddr_nl kernel{};
-            kernel.nl_family = AF_NETLINK;
-            if (::sendto(requests_.get(), msg.data(), msg.size(), 0, reinterpret_cast<sockaddr*>(&kernel),
-                         sizeof kernel) < 0)
-                co_return last_error();
-            co_return std::error_code{};
-        },
+        [this, msg = std::move(m)]() -> asio::awaitable<std::error_code> { co_return send_blocking(msg); },
         asio::use_awaitable);
     auto ec = co_await std::move(op);
     co_return ec;

@@ -104,6 +104,7 @@ public:
 
 private:
     kernel_link(asio::io_context& io, unique_fd requests, int events, std::uint64_t handle);
+    std::error_code send_blocking(iscsi::kernel::message const& m);
     iscsi::result<iscsi::kernel::reply> call_blocking(iscsi::kernel::message const& m);
     void read_events();
     void dispatch(iscsi::kernel::incoming const& e);

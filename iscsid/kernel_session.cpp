@@ -2,6 +2,7 @@
 
 
 #include "iscsi/auth/random.hpp"
+#include "iscsi/kernel/sysfs.hpp"
 #include "iscsi/login/login_machine.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -9,7 +10,6 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <cerrno>
-#include <fstream>
 
 namespace iscsid {
 
@@ -18,21 +18,29 @@ namespace k = iscsi::kernel;
 
 namespace {
 
-/// One request; a kernel error (iferror, or retcode for BIND/START/SEND_PDU)
-/// becomes an error_code with `what` in diag.
+/// What the kernel said of a request: its negative errno, from iferror, or
+/// from retcode for BIND/START/SEND_PDU; empty when it worked. `what` and
+/// the reason go to diag.
+std::error_code kernel_error(result<k::reply> const& r, std::string const& what, iscsi::diagnostics& diag)
+{
+    if (!r) {
+        diag.set(what + ": " + r.error().message());
+        return r.error();
+    }
+    int const err = r->iferror != 0 ? r->iferror : r->retcode;
+    if (err >= 0)
+        return {};
+    std::error_code ec(-err, std::system_category());
+    diag.set(what + ": the kernel answered " + ec.message());
+    return ec;
+}
+
+/// One request; a kernel error becomes an error_code with `what` in diag.
 asio::awaitable<result<k::reply>> request(kernel_link& link, k::message m, char const* what, iscsi::diagnostics& diag)
 {
     auto r = co_await link.call(std::move(m));
-    if (!r) {
-        diag.set(std::string(what) + ": " + r.error().message());
-        co_return r.error();
-    }
-    int const err = r->iferror != 0 ? r->iferror : r->retcode;
-    if (err < 0) {
-        std::error_code ec(-err, std::system_category());
-        diag.set(std::string(what) + ": the kernel answered " + ec.message());
+    if (auto ec = kernel_error(r, what, diag))
         co_return ec;
-    }
     co_return *r;
 }
 
@@ -47,30 +55,12 @@ asio::awaitable<std::error_code> set_params(kernel_link& link, k::conn_ref c,
         ms.push_back(k::set_param(link.next_header(), c, p.id, p.value));
     auto replies = co_await link.call_all(std::move(ms));
     for (std::size_t i = 0; i < replies.size(); ++i) {
-        auto const& r = replies[i];
-        std::string const what = "set parameter " + std::to_string(static_cast<unsigned>(params[i].id));
-        if (!r) {
-            diag.set(what + ": " + r.error().message());
-            co_return r.error();
-        }
-        int const err = r->iferror != 0 ? r->iferror : r->retcode;
-        if (err < 0 && -err != ENOSYS) {
-            std::error_code ec(-err, std::system_category());
-            diag.set(what + ": the kernel answered " + ec.message());
+        auto ec = kernel_error(replies[i], "set parameter " + std::to_string(static_cast<unsigned>(params[i].id)), diag);
+        if (ec && ec.value() != ENOSYS)
             co_return ec;
-        }
     }
+    diag.clear();
     co_return std::error_code{};
-}
-
-/// Writes "- - -" to the host's scan file: the kernel scans every channel,
-/// target and LUN and returns when the disks exist.
-std::error_code scan_host(std::uint32_t host_no)
-{
-    std::ofstream f("/sys/class/scsi_host/host" + std::to_string(host_no) + "/scan");
-    f << "- - -";
-    f.flush();
-    return f ? std::error_code{} : std::make_error_code(std::errc::io_error);
 }
 
 asio::awaitable<void> destroy(kernel_link& link, k::conn_ref c, bool conn_created)
@@ -132,7 +122,7 @@ asio::awaitable<result<kernel_session>> hand_off(kernel_link& link, iscsi::trans
     if (o.scan) {
         std::uint32_t const host = ks.host_no;
         auto const t0 = std::chrono::steady_clock::now();
-        auto ec = co_await link.run_blocking([host] { return scan_host(host); });
+        auto ec = co_await link.run_blocking([host] { return k::scan_host("/sys", host); });
         ks.scan_time = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
         if (ec) {
             diag.set("scan of host" + std::to_string(host) + " failed: " + ec.message());

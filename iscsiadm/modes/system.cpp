@@ -65,12 +65,30 @@ exit_code list_sessions(context& ctx, std::vector<iscsi::kernel::sysfs_session> 
     return exit_code::success;
 }
 
-std::vector<iscsi::kernel::sysfs_session> every_session()
+/// The kernel's sessions, then iscsid's user-space ones.
+std::vector<iscsi::kernel::sysfs_session> every_session(std::vector<daemon_session> const& held)
 {
     auto all = iscsi::kernel::sysfs_sessions(sysfs_root());
-    for (auto const& u : user_space_sessions())
-        all.push_back(as_listed(u));
+    for (auto const& u : held)
+        if (u.user_space)
+            all.push_back(as_listed(u));
     return all;
+}
+
+/// What the -P views need from iscsid: its state of each session and the
+/// loop devices of the user-space ones.
+session_view_options view_options(int level, bool show_secrets, std::vector<daemon_session> const& held)
+{
+    session_view_options v;
+    v.level = level;
+    v.show_secrets = show_secrets;
+    for (auto const& s : held) {
+        if (!s.iscsid_state.empty())
+            v.daemon_state[s.sid] = s.iscsid_state;
+        if (s.user_space)
+            v.user_devices[s.sid] = s.devices;
+    }
+    return v;
 }
 
 } // namespace
@@ -78,7 +96,8 @@ std::vector<iscsi::kernel::sysfs_session> every_session()
 exit_code run_session(context& ctx)
 {
     auto const& o = ctx.opts();
-    auto const listed = every_session();
+    auto const held = daemon_sessions_if_any(); // one request to iscsid serves every view below
+    auto const listed = every_session(held);
     if (!listed.empty()) {
         if (o.logout || o.rescan || o.stats) {
             exit_code code = exit_code::success;
@@ -107,13 +126,7 @@ exit_code run_session(context& ctx)
                 error("Could not get session info for sid " + o.session.value_or("") );
                 return exit_code::sysfs_lookup;
             }
-            session_view_options v;
-            v.level = *o.print_level;
-            v.show_secrets = o.show_secrets;
-            v.daemon_state = daemon_states();
-            for (auto const& u : user_space_sessions())
-                v.user_devices[u.sid] = u.devices;
-            print(session_tree(std::move(all), v));
+            print(session_tree(std::move(all), view_options(*o.print_level, o.show_secrets, held)));
             return exit_code::success;
         }
         if (!o.session)
@@ -189,10 +202,7 @@ exit_code run_host(context& ctx)
         error("host operations (-H, -o, -C) are not supported yet");
         return exit_code::op_not_supported;
     }
-    session_view_options v;
-    v.level = level;
-    v.daemon_state = daemon_states();
-    print(host_listing(level, v));
+    print(host_listing(level, view_options(level, false, daemon_sessions_if_any())));
     return exit_code::success;
 }
 

@@ -10,14 +10,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string attribute(fs::path const& file)
-{
-    std::ifstream in(file);
-    std::string v;
-    std::getline(in, v);
-    return v;
-}
-
 /// A number after a prefix ("session12" -> 12).
 std::optional<std::uint32_t> number_after(std::string const& name, std::string_view prefix)
 {
@@ -34,6 +26,41 @@ std::optional<std::uint32_t> number_after(std::string const& name, std::string_v
 
 } // namespace
 
+std::string sysfs_attribute(fs::path const& file)
+{
+    std::ifstream in(file);
+    std::string v;
+    std::getline(in, v);
+    return v;
+}
+
+std::vector<std::uint32_t> sysfs_hosts(fs::path const& root)
+{
+    std::vector<std::uint32_t> hosts;
+    std::error_code ec;
+    for (auto const& e : fs::directory_iterator(root / "class/iscsi_host", ec))
+        if (auto h = number_after(e.path().filename().string(), "host"))
+            hosts.push_back(*h);
+    std::sort(hosts.begin(), hosts.end());
+    return hosts;
+}
+
+std::string host_transport(fs::path const& root, std::uint32_t host_no)
+{
+    auto proc = sysfs_attribute(root / "class/scsi_host" / ("host" + std::to_string(host_no)) / "proc_name");
+    if (proc.rfind("iscsi_", 0) == 0)
+        proc.erase(0, 6);
+    return proc.empty() ? "tcp" : proc;
+}
+
+std::error_code scan_host(fs::path const& root, std::uint32_t host_no)
+{
+    std::ofstream f(root / "class/scsi_host" / ("host" + std::to_string(host_no)) / "scan");
+    f << "- - -";
+    f.flush();
+    return f ? std::error_code{} : std::make_error_code(std::errc::io_error);
+}
+
 std::optional<sysfs_session> read_sysfs_session(fs::path const& root, std::uint32_t sid)
 {
     auto const dir = root / "class/iscsi_session" / ("session" + std::to_string(sid));
@@ -42,26 +69,21 @@ std::optional<sysfs_session> read_sysfs_session(fs::path const& root, std::uint3
         return std::nullopt;
     sysfs_session s;
     s.sid = sid;
-    s.target = attribute(dir / "targetname");
-    s.tpgt = attribute(dir / "tpgt");
-    s.state = attribute(dir / "state");
-    s.iface = attribute(dir / "ifacename");
+    s.target = sysfs_attribute(dir / "targetname");
+    s.tpgt = sysfs_attribute(dir / "tpgt");
+    s.state = sysfs_attribute(dir / "state");
+    s.iface = sysfs_attribute(dir / "ifacename");
     auto const conn = root / "class/iscsi_connection" / ("connection" + std::to_string(sid) + ":0");
-    s.address = attribute(conn / "address");
-    s.port = attribute(conn / "port");
-    s.persistent_address = attribute(conn / "persistent_address");
-    s.persistent_port = attribute(conn / "persistent_port");
+    s.address = sysfs_attribute(conn / "address");
+    s.port = sysfs_attribute(conn / "port");
+    s.persistent_address = sysfs_attribute(conn / "persistent_address");
+    s.persistent_port = sysfs_attribute(conn / "persistent_port");
     // .../hostN/sessionM: the session device's parent is its SCSI host.
     auto real = fs::canonical(dir / "device", ec);
     if (!ec)
         s.host_no = number_after(real.parent_path().filename().string(), "host");
-    if (s.host_no) {
-        auto proc = attribute(root / "class/scsi_host" / ("host" + std::to_string(*s.host_no)) / "proc_name");
-        if (proc.rfind("iscsi_", 0) == 0)
-            proc.erase(0, 6);
-        if (!proc.empty())
-            s.transport = proc;
-    }
+    if (s.host_no)
+        s.transport = host_transport(root, *s.host_no);
     return s;
 }
 

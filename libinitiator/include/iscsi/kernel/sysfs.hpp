@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace iscsi::kernel {
@@ -25,6 +26,20 @@ struct sysfs_session {
     std::string address, port;            ///< the connection's current peer
     std::string persistent_address, persistent_port;
 };
+
+/// The first line of a sysfs attribute file ("" when unreadable).
+[[nodiscard]] std::string sysfs_attribute(std::filesystem::path const& file);
+
+/// The iSCSI hosts under `root` (class/iscsi_host/hostN), ascending.
+[[nodiscard]] std::vector<std::uint32_t> sysfs_hosts(std::filesystem::path const& root);
+
+/// A host's iSCSI transport: its scsi_host proc_name without "iscsi_"
+/// ("tcp" for iscsi_tcp); "tcp" when it cannot be read.
+[[nodiscard]] std::string host_transport(std::filesystem::path const& root, std::uint32_t host_no);
+
+/// Asks the kernel to scan every channel, target and LUN of a SCSI host
+/// ("- - -" to its scan file); returns when the scan is done.
+std::error_code scan_host(std::filesystem::path const& root, std::uint32_t host_no);
 
 /// Every session under `root` (normally /sys), by ascending sid; one that
 /// vanishes while being read is left out.
