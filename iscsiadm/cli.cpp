@@ -45,7 +45,10 @@ Modes:
         log out (-u) or rescan LUNs (-R).
   -m iface [-I NAME] [-o new|delete|update|show] [-n KEY -v VALUE]
         Manage interface bindings (ifaces/NAME).
-  -m fw [-l]                     Show (or log in to) the firmware (iBFT) targets.
+  -m fw [-l] [-S]                Show (secrets masked; -S shows them) or log in to
+                                 the firmware's (iBFT) boot targets.
+  -m discovery -t fw [-o nonpersistent] [-l]
+                                 Record (and log in to) the firmware's targets.
   -m host [-P 0|1] [-H HOST]     List iSCSI hosts.
 
 Options:
@@ -77,7 +80,7 @@ constexpr std::array option_modes{
     option_spec{'H', "ih"},     option_spec{'L', "n"},    option_spec{'U', "n"},
     option_spec{'C', "ih"},     option_spec{'x', "h"},    option_spec{'l', "cbnf"},
     option_spec{'u', "ns"},     option_spec{'R', "ns"},   option_spec{'D', "cb"},
-    option_spec{'s', "ns"},     option_spec{'S', "bns"},  option_spec{'W', "cnf"},
+    option_spec{'s', "ns"},     option_spec{'S', "bnsf"},  option_spec{'W', "cnf"},
 };
 
 char mode_letter(run_mode m)

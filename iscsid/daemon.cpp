@@ -1,5 +1,8 @@
 #include "daemon.hpp"
 
+#include "iscsi/db/record_format.hpp"
+#include "iscsi/ibft/firmware.hpp"
+
 #include "node_login.hpp"
 
 #include "iscsi/db/config.hpp"
@@ -11,6 +14,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <cstdlib>
 #include <iostream>
 #include <malloc.h>
 
@@ -43,6 +47,21 @@ int login_status(std::error_code const& ec)
     if (ec == std::errc::timed_out || ec == iscsi::transport::errc::connect_timeout)
         return err_transport_timeout;
     return err_transport;
+}
+
+/// The firmware's (iBFT) record for this target, if it names one.
+std::optional<db::node_record> firmware_record(db::node_key const& key)
+{
+    iscsi::ibft::firmware_options o;
+    if (char const* sys = std::getenv("ISCSI_SYSFS"); sys && *sys)
+        o.sys = sys;
+    auto fw = iscsi::ibft::read_firmware(o);
+    if (!fw)
+        return std::nullopt;
+    for (auto const& e : fw->entries)
+        if (e.target_name == key.target && e.target_ip == key.address && e.target_port == key.port)
+            return iscsi::ibft::node_record_for(e, db::node_record{});
+    return std::nullopt;
 }
 
 } // namespace
@@ -214,7 +233,7 @@ asio::awaitable<ipc_message> daemon::login(ipc_message const& req)
     entry.key = *key;
     entry.done = std::make_shared<asio::steady_timer>(io_, asio::steady_timer::time_point::max());
     auto done = entry.done;
-    auto answer = co_await do_login(*key);
+    auto answer = co_await do_login(*key, req);
     done->cancel();
     logins_.remove_if([&](login_in_progress const& l) { return l.done == done; });
     // A burst of logins leaves freed receive buffers (one per connection,
@@ -225,9 +244,26 @@ asio::awaitable<ipc_message> daemon::login(ipc_message const& req)
     co_return answer;
 }
 
-asio::awaitable<ipc_message> daemon::do_login(db::node_key const& key)
+/// The record to log in with: the one the request carries as "record"
+/// lines (firmware targets, never stored), else the stored one.
+iscsi::result<db::node_record> daemon::record_for(db::node_key const& key, ipc_message const& req) const
 {
-    auto rec = store_.read_node(key);
+    auto const lines = req.all("record");
+    if (lines.empty())
+        return store_.read_node(key);
+    std::string text;
+    for (auto const& l : lines)
+        text.append(l).append("\n");
+    db::node_record r;
+    db::parse_node(text, r);
+    if (r.name != key.target || r.conn.address != key.address || r.conn.port != key.port)
+        return make_error_code(std::errc::invalid_argument);
+    return r;
+}
+
+asio::awaitable<ipc_message> daemon::do_login(db::node_key const& key, ipc_message const& req)
+{
+    auto rec = record_for(key, req);
     if (!rec)
         co_return error_answer(err_idbm, "no node record for " + key.target + " at " + key.address + "," +
                                              std::to_string(key.port) + ": " + rec.error().message());
@@ -239,9 +275,26 @@ asio::awaitable<ipc_message> daemon::do_login(db::node_key const& key)
                         (data_path_ == db::data_path::automatic && link_ != nullptr);
     if (kernel && !link_)
         co_return error_answer(err_transport_not_found, link_error_);
-    if (!kernel)
-        co_return co_await user_login(key, *rec, name);
-    co_return co_await kernel_login(key, *rec, name);
+    auto answer = kernel ? co_await kernel_login(key, *rec, name) : co_await user_login(key, *rec, name);
+    // A record that is not in the database stays with its session, for
+    // recovery and logout.
+    if (auto sid = session_of(key); sid && !req.all("record").empty())
+        sessions_.at(*sid)->record = *rec;
+    co_return answer;
+}
+
+/// A session's record as it is now: the database's, else the one it logged
+/// in with, else (a boot session adopted from iscsistart) the firmware's.
+iscsi::result<db::node_record> daemon::current_record(session const& s) const
+{
+    auto rec = store_.read_node(s.key);
+    if (rec)
+        return rec;
+    if (s.record)
+        return *s.record;
+    if (auto fw = firmware_record(s.key))
+        return *fw;
+    return rec;
 }
 
 asio::awaitable<ipc_message> daemon::user_login(db::node_key const& key, db::node_record const& rec,
@@ -320,7 +373,7 @@ asio::awaitable<ipc_message> daemon::logout(ipc_message const& req)
     report_status();
     s->closing = true;
     iscsi::diagnostics diag;
-    auto rec = store_.read_node(s->key);
+    auto rec = current_record(*s);
     auto const timeout = std::chrono::seconds(rec ? std::max(1, rec->conn.logout_timeout) : 15);
     if (s->user) {
         if (auto ec = co_await stop_user_session(*s->user, timeout)) {
@@ -409,7 +462,7 @@ asio::awaitable<void> daemon::recover(std::shared_ptr<session> s)
     for (unsigned attempt = 1; !s->closing; ++attempt) {
         // The record may have changed (new CHAP secret, new portal): read it
         // again for every attempt.
-        auto rec = store_.read_node(s->key);
+        auto rec = current_record(*s);
         std::string why;
         auto name = rec ? initiator_name(*rec, why) : std::string();
         if (!rec || name.empty()) {

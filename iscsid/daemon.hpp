@@ -54,6 +54,7 @@ private:
         bool recovering = false;
         bool closing = false; ///< a logout started: recovery stops
         std::optional<user_session> user; ///< set: a user-space session (no kernel part)
+        std::optional<iscsi::db::node_record> record; ///< set: logged in with a record not in the database
     };
     /// A login in progress; a second request for the same node waits for it
     /// (one session per node, however many iscsiadm run at once).
@@ -66,7 +67,10 @@ private:
     /// The session of this node, if one exists.
     [[nodiscard]] std::optional<std::uint32_t> session_of(iscsi::db::node_key const& key) const;
     asio::awaitable<ipc_message> login(ipc_message const& req);
-    asio::awaitable<ipc_message> do_login(iscsi::db::node_key const& key);
+    asio::awaitable<ipc_message> do_login(iscsi::db::node_key const& key, ipc_message const& req);
+    [[nodiscard]] iscsi::result<iscsi::db::node_record> current_record(session const& s) const;
+    [[nodiscard]] iscsi::result<iscsi::db::node_record> record_for(iscsi::db::node_key const& key,
+                                                                   ipc_message const& req) const;
     asio::awaitable<ipc_message> kernel_login(iscsi::db::node_key const& key, iscsi::db::node_record const& rec,
                                               std::string const& name);
     asio::awaitable<ipc_message> user_login(iscsi::db::node_key const& key, iscsi::db::node_record const& rec,

@@ -1,5 +1,7 @@
 #include "kernel_link.hpp"
 
+#include <libkmod.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -251,6 +253,25 @@ void kernel_link::dispatch(k::incoming const& e)
     }
     if (unsolicited_)
         unsolicited_(e);
+}
+
+std::string load_module(char const* name)
+{
+    kmod_ctx* ctx = kmod_new(nullptr, nullptr);
+    if (!ctx)
+        return "libkmod cannot start";
+    kmod_module* mod = nullptr;
+    std::string why;
+    if (kmod_module_new_from_name(ctx, name, &mod) < 0) {
+        why = std::string("no module ") + name;
+    } else {
+        int rc = kmod_module_probe_insert_module(mod, 0, nullptr, nullptr, nullptr, nullptr);
+        if (rc < 0)
+            why = std::string("cannot load ") + name + ": " + std::error_code(-rc, std::system_category()).message();
+        kmod_module_unref(mod);
+    }
+    kmod_unref(ctx);
+    return why;
 }
 
 } // namespace iscsid

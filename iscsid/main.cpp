@@ -6,7 +6,6 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <libkmod.h>
 #include <systemd/sd-daemon.h>
 
 #include <cstdlib>
@@ -19,27 +18,6 @@
 #endif
 
 namespace {
-
-/// Loads `name` and what it depends on (libkmod, as modprobe would).
-/// Returns an error text, or empty on success (also when built in).
-std::string load_module(char const* name)
-{
-    kmod_ctx* ctx = kmod_new(nullptr, nullptr);
-    if (!ctx)
-        return "libkmod cannot start";
-    kmod_module* mod = nullptr;
-    std::string why;
-    if (kmod_module_new_from_name(ctx, name, &mod) < 0) {
-        why = std::string("no module ") + name;
-    } else {
-        int rc = kmod_module_probe_insert_module(mod, 0, nullptr, nullptr, nullptr, nullptr);
-        if (rc < 0)
-            why = std::string("cannot load ") + name + ": " + std::error_code(-rc, std::system_category()).message();
-        kmod_module_unref(mod);
-    }
-    kmod_unref(ctx);
-    return why;
-}
 
 std::filesystem::path database_root(std::string const& config)
 {
@@ -71,7 +49,7 @@ int main(int argc, char** argv)
     }
 
     boost::asio::io_context io(1);
-    std::string why = load_module("iscsi_tcp");
+    std::string why = iscsid::load_module("iscsi_tcp");
     std::unique_ptr<iscsid::kernel_link> link;
     if (why.empty()) {
         auto opened = iscsid::kernel_link::open(io, "tcp", why);

@@ -122,10 +122,8 @@ exit_code run_discovery(context& ctx)
             return record_not_found(ctx, "!");
         return o.print_level.value_or(0) >= 1 ? list_tree(ctx) : list_flat(ctx);
     }
-    if (*o.type == "fw") {
-        error("Could not get list of targets from firmware. (err 21)");
-        return exit_code::no_objects_found;
-    }
+    if (*o.type == "fw")
+        return run_fw_discovery(ctx);
     auto const kind = discovery_type_arg(ctx);
     if (!kind)
         return record_not_found(ctx, "!");

@@ -15,6 +15,8 @@ exit_code run_discoverydb(context& ctx);
 exit_code run_iface(context& ctx);
 exit_code run_session(context& ctx);
 exit_code run_fw(context& ctx);
+/// -m discovery -t fw: the firmware's targets as node records.
+exit_code run_fw_discovery(context& ctx);
 exit_code run_host(context& ctx);
 
 } // namespace iscsiadm

@@ -3,6 +3,7 @@
 #include "modes.hpp"
 
 #include "daemon_client.hpp"
+#include "logins.hpp"
 #include "session_control.hpp"
 #include "sessions.hpp"
 #include "output.hpp"
@@ -15,7 +16,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <thread>
 #include <type_traits>
 
 namespace iscsiadm {
@@ -168,14 +168,6 @@ exit_code update(context& ctx, std::vector<db::node_key> const& keys)
     return exit_code::success;
 }
 
-/// "[iface: myif, target: iqn..., portal: 127.0.0.1,3260]", open-iscsi's
-/// name for one login.
-std::string login_name(db::node_key const& k)
-{
-    return "[iface: " + k.iface + ", target: " + k.target + ", portal: " + k.address + "," + std::to_string(k.port) +
-           "]";
-}
-
 /// -L WHICH: the records whose node.startup matches ("all": every one).
 std::variant<std::vector<db::node_key>, exit_code> startup_matches(context& ctx, std::string const& which)
 {
@@ -195,87 +187,15 @@ std::variant<std::vector<db::node_key>, exit_code> startup_matches(context& ctx,
     return out;
 }
 
-iscsid::ipc_message key_request(char const* op, db::node_key const& k)
-{
-    iscsid::ipc_message m;
-    m.add("op", op).add("target", k.target).add("address", k.address).add("port", k.port);
-    m.add("tpgt", k.tpgt).add("iface", k.iface);
-    return m;
-}
-
-/// What iscsid answered for one login: printed in key order afterwards.
-struct login_outcome {
-    exit_code code = exit_code::success;
-    std::string message;
-    std::optional<std::uint32_t> sid;
-};
-
-/// Logins go through iscsid, all at once (the daemon runs them
-/// concurrently); results are printed in the order of the records, like
-/// open-iscsi. Without a daemon every login fails as open-iscsi's do:
-/// announced on stdout, refused on stderr, exit 20.
+/// Logins of stored records through iscsid.
 exit_code login(std::vector<db::node_key> const& keys, std::optional<double> wait_devices)
 {
     if (keys.empty())
         return no_records();
-    std::string out;
+    std::vector<login_request> requests;
     for (auto const& k : keys)
-        out += "Logging in to " + login_name(k) + "\n";
-    print(out);
-    if (!daemon_listening()) {
-        for (auto const& k : keys) {
-            error("Could not login to " + login_name(k) + ".");
-            error("initiator reported error (20 - could not connect to iscsid)");
-        }
-        error("Could not log into all portals");
-        return exit_code::iscsid_not_connected;
-    }
-    std::vector<login_outcome> results(keys.size());
-    {
-        std::vector<std::jthread> workers;
-        for (std::size_t i = 0; i < keys.size(); ++i)
-            workers.emplace_back([&, i] {
-                auto answer = ask_daemon(key_request("login", keys[i]), results[i].code);
-                if (answer) {
-                    results[i].message = answer->get("message").value_or("");
-                    if (auto sid = answer->get_int("sid"))
-                        results[i].sid = static_cast<std::uint32_t>(*sid);
-                }
-                // --wait-devices: this login is done when its disks exist.
-                // A user-space session answers once its loop devices exist.
-                if (results[i].code == exit_code::success && wait_devices && results[i].sid &&
-                    !(answer && answer->get("data_path") == "user")) {
-                    auto w = wait_for_devices(*results[i].sid, *wait_devices);
-                    if (!w.missing.empty()) {
-                        results[i].code = exit_code::transport_timeout;
-                        char secs[32];
-                        std::snprintf(secs, sizeof secs, "%g", *wait_devices);
-                        results[i].message = "logged in (session " + std::to_string(*results[i].sid) +
-                                             "), but after " + secs + " s " + w.missing;
-                    }
-                }
-            });
-    }
-    exit_code last = exit_code::success;
-    out.clear();
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-        auto const& r = results[i];
-        if (r.code == exit_code::success) {
-            out += "Login to " + login_name(keys[i]) + " successful.\n";
-            continue;
-        }
-        last = r.code;
-        if (r.code == exit_code::session_exists) {
-            error(keys[i].iface + ": 1 session requested, but 1 already present.");
-            continue;
-        }
-        error("Could not login to " + login_name(keys[i]) + ".");
-        report_initiator_error(r.code, r.message);
-    }
-    print(out);
-    if (last != exit_code::success)
-        error("Could not log into all portals");
-    return last;
+        requests.push_back({k, std::nullopt});
+    return log_in(requests, wait_devices);
 }
 
 /// iscsid's sessions that -T/-p/-I select (all of them with `every`);

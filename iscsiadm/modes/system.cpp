@@ -1,6 +1,4 @@
-// -m session, -m fw and -m host: views of kernel and firmware state.
-// Sessions belong to iscsid (issue 5) and the firmware table to the iBFT
-// parser (issue 6); what this machine can show today is reported honestly.
+// -m session and -m host: views of the kernel's sessions and hosts.
 #include "modes.hpp"
 
 #include "daemon_client.hpp"
@@ -17,12 +15,6 @@ namespace iscsiadm {
 namespace fs = std::filesystem;
 
 namespace {
-
-bool has_entries(fs::path const& dir)
-{
-    std::error_code ec;
-    return fs::directory_iterator(dir, ec) != fs::directory_iterator();
-}
 
 std::string session_json(iscsi::kernel::sysfs_session const& s)
 {
@@ -171,19 +163,6 @@ exit_code run_session(context& ctx)
     }
     error("No active sessions.");
     return exit_code::no_objects_found;
-}
-
-exit_code run_fw(context& ctx)
-{
-    (void)ctx;
-    bool const present = fs::exists("/sys/firmware/acpi/tables/iBFT") || fs::exists("/sys/firmware/ibft") ||
-                         has_entries("/sys/firmware/iscsi_boot0");
-    if (!present) {
-        error("Could not get list of targets from firmware. (err 21)");
-        return exit_code::no_objects_found;
-    }
-    error("this machine has an iBFT, but reading it is not supported yet");
-    return exit_code::op_not_supported;
 }
 
 exit_code run_host(context& ctx)

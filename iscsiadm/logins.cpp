@@ -1,0 +1,126 @@
+// Logins through iscsid (logins.hpp).
+#include "logins.hpp"
+
+#include "daemon_client.hpp"
+#include "output.hpp"
+#include "session_control.hpp"
+#include "sessions.hpp"
+
+#include "iscsi/db/record_format.hpp"
+
+#include <cstdio>
+#include <string_view>
+#include <thread>
+
+namespace iscsiadm {
+
+namespace db = iscsi::db;
+
+namespace {
+
+/// One request: the node's key and, for an unstored record, its settings
+/// as "key = value" lines (the daemon parses them like a record file).
+iscsid::ipc_message login_message(login_request const& r)
+{
+    iscsid::ipc_message m;
+    auto const& k = r.key;
+    m.add("op", "login").add("target", k.target).add("address", k.address).add("port", k.port);
+    m.add("tpgt", k.tpgt).add("iface", k.iface);
+    if (r.record) {
+        auto const text = db::format_node(*r.record, db::print_style::file);
+        std::string_view rest = text;
+        while (!rest.empty()) {
+            auto const nl = rest.find('\n');
+            auto const line = rest.substr(0, nl);
+            if (!line.empty() && line.front() != '#')
+                m.add("record", std::string(line));
+            rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+        }
+    }
+    return m;
+}
+
+/// What iscsid answered for one login: printed in request order afterwards.
+struct login_outcome {
+    exit_code code = exit_code::success;
+    std::string message;
+    std::optional<std::uint32_t> sid;
+};
+
+login_outcome ask_login(login_request const& r, std::optional<double> wait_devices)
+{
+    login_outcome o;
+    auto answer = ask_daemon(login_message(r), o.code);
+    if (answer) {
+        o.message = answer->get("message").value_or("");
+        if (auto sid = answer->get_int("sid"))
+            o.sid = static_cast<std::uint32_t>(*sid);
+    }
+    // --wait-devices: this login is done when its disks exist. A
+    // user-space session answers once its loop devices exist.
+    if (o.code == exit_code::success && wait_devices && o.sid && !(answer && answer->get("data_path") == "user")) {
+        auto w = wait_for_devices(*o.sid, *wait_devices);
+        if (!w.missing.empty()) {
+            o.code = exit_code::transport_timeout;
+            char secs[32];
+            std::snprintf(secs, sizeof secs, "%g", *wait_devices);
+            o.message = "logged in (session " + std::to_string(*o.sid) + "), but after " + secs + " s " + w.missing;
+        }
+    }
+    return o;
+}
+
+} // namespace
+
+std::string login_name(db::node_key const& k)
+{
+    return "[iface: " + k.iface + ", target: " + k.target + ", portal: " + k.address + "," + std::to_string(k.port) +
+           "]";
+}
+
+/// Without a daemon every login fails as open-iscsi's do: announced on
+/// stdout, refused on stderr, exit 20.
+exit_code log_in(std::vector<login_request> const& requests, std::optional<double> wait_devices)
+{
+    std::string out;
+    for (auto const& r : requests)
+        out += "Logging in to " + login_name(r.key) + "\n";
+    print(out);
+    if (!daemon_listening()) {
+        for (auto const& r : requests) {
+            error("Could not login to " + login_name(r.key) + ".");
+            error("initiator reported error (20 - could not connect to iscsid)");
+        }
+        error("Could not log into all portals");
+        return exit_code::iscsid_not_connected;
+    }
+    std::vector<login_outcome> results(requests.size());
+    {
+        std::vector<std::jthread> workers;
+        for (std::size_t i = 0; i < requests.size(); ++i)
+            workers.emplace_back([&, i] { results[i] = ask_login(requests[i], wait_devices); });
+    }
+    exit_code last = exit_code::success;
+    out.clear();
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        auto const& r = results[i];
+        auto const& key = requests[i].key;
+        if (r.code == exit_code::success) {
+            out += "Login to " + login_name(key) + " successful.\n";
+            continue;
+        }
+        last = r.code;
+        if (r.code == exit_code::session_exists) {
+            error(key.iface + ": 1 session requested, but 1 already present.");
+            continue;
+        }
+        error("Could not login to " + login_name(key) + ".");
+        report_initiator_error(r.code, r.message);
+    }
+    print(out);
+    if (last != exit_code::success)
+        error("Could not log into all portals");
+    return last;
+}
+
+} // namespace iscsiadm
