@@ -134,3 +134,78 @@ disks() { ls /sys/block | grep -c '^sd' || true; }
 
 # rss_kib PID: the resident memory of a process.
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+# --- SAN boot (scenarios with a "# vm: sanboot" header; tests/vm/sanboot) ---
+# The boot target iPXE hooked, on the host side of QEMU's user network.
+SANBOOT_IQN=iqn.2024-01.org.vmtest:boot
+SANBOOT_INITIATOR=iqn.2024-01.org.vmtest:guest
+SANBOOT_HOST=10.0.2.2
+# The first and last 512-byte blocks of its 64 MiB LUN 1 start with this line.
+SANBOOT_MARK="vmtest sanboot LUN 1"
+SANBOOT_BYTES=67108864
+
+# ibft_up: loads the NIC's driver and iscsi_ibft (no udev here to do it) and
+# waits for the kernel's view of the table iPXE left.
+ibft_up() {
+    modprobe e1000
+    modprobe iscsi_ibft
+    WAIT_S=10 wait_for -d /sys/firmware/ibft/target0 || fail "no iBFT in /sys/firmware/ibft"
+}
+
+# ibft_tree: every file under /sys/firmware/ibft as "path = contents",
+# symbolic links as "path -> target" (the layout of tests/fixtures/ibft/*-sysfs.txt).
+ibft_tree() {
+    find /sys/firmware/ibft | sort | while read -r _p; do
+        if [ -L "$_p" ]; then
+            echo "$_p -> $(readlink "$_p")"
+        elif [ -d "$_p" ]; then
+            echo "$_p/"
+        else
+            echo "$_p = $(tr '\n' ' ' < "$_p" 2> /dev/null)"
+        fi
+    done
+}
+
+# capture NAME CMD...: runs CMD and prints its output and then "rc=N"
+# between the lines
+#   VM-CAPTURE-BEGIN NAME
+#   VM-CAPTURE-END NAME
+# which tests/vm/cut-captures cuts out of the console log. stdout and stderr
+# go to one file, as `CMD > file 2>&1` would: stdout is block-buffered then,
+# so a program's stderr lines can come before stdout lines it wrote first.
+# The output stays in /tmp/capture/NAME, the name in CAPTURE_NAME and the
+# exit status in CAPTURE_RC for the scenario's own checks; a failing CMD
+# does not end the scenario. Kernel messages are kept off the console
+# meanwhile (a login error would land in the middle); dmesg has them.
+capture() {
+    _name=$1 CAPTURE_NAME=$1
+    shift
+    mkdir -p /tmp/capture
+    echo "+ $*"
+    _level=$(cut -f1 /proc/sys/kernel/printk)
+    dmesg -n 1
+    "$@" > "/tmp/capture/$_name" 2>&1 && CAPTURE_RC=0 || CAPTURE_RC=$?
+    echo "VM-CAPTURE-BEGIN $_name"
+    cat "/tmp/capture/$_name"
+    echo "rc=$CAPTURE_RC"
+    echo "VM-CAPTURE-END $_name"
+    dmesg -n "$_level"
+}
+
+# host_request NAME: asks tests/vm/sanboot, which watches the console, to
+# change the target on the host side (NAME is one it knows: chap-wrong-in,
+# chap-wrong-out, chap-restore), and waits for its answer, a file
+# host-done-N (N counts the requests) it puts in its TFTP directory. Needs
+# the guest's NIC up (iscsistart -N does it from the iBFT).
+HOST_REQUESTS=0
+host_request() {
+    HOST_REQUESTS=$((HOST_REQUESTS + 1))
+    echo "VM-HOST $HOST_REQUESTS $1"
+    _left=100
+    until tftp -g -r "host-done-$HOST_REQUESTS" -l /tmp/host-done "$SANBOOT_HOST" 2> /dev/null; do
+        _left=$((_left - 1)); [ "$_left" -gt 0 ] || fail "the host did not do $1"
+        sleep 0.2
+    done
+    rm -f /tmp/host-done
+    log "host did $1"
+}
