@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 namespace iscsi::ibft {
 namespace {
@@ -136,7 +137,8 @@ target read_target(reader const& r, std::size_t at, std::vector<std::string>& w)
 }
 
 /// The structure at `off` if it is whole, has the expected ID and a
-/// version and length we understand; else nullopt (with a warning).
+/// version and length we understand; else false (with a warning). A
+/// length field that runs past the table is read to its iBFT 1.03 size.
 bool structure_ok(reader const& r, std::size_t off, std::uint8_t id, std::size_t min_size, std::vector<std::string>& w)
 {
     if (off < acpi_header_size || !r.fits(off, min_size)) {
@@ -145,23 +147,115 @@ bool structure_ok(reader const& r, std::size_t off, std::uint8_t id, std::size_t
     }
     if (r.u8(off) != id)
         return false; // another kind: the caller looks for it by its ID
-    if (r.u16(off + 2) < min_size) {
+    std::size_t const length = r.u16(off + 2);
+    if (length < min_size) {
         w.push_back("structure at offset " + std::to_string(off) + " is shorter than iBFT 1.03 says; ignored");
         return false;
     }
+    if (!r.fits(off, length))
+        w.push_back("structure at offset " + std::to_string(off) + " says it is " + std::to_string(length) +
+                    " bytes long, past the table's end; read as its " + std::to_string(min_size) + " bytes");
     return true;
+}
+
+/// iBFT 1.03 §3.4: the five fixed slots and the structure ID each is for.
+constexpr std::array<char const*, 5> slot_names{"initiator", "NIC0", "target0", "NIC1", "target1"};
+constexpr std::array<std::uint8_t, 5> slot_ids{id_initiator, id_nic, id_target, id_nic, id_target};
+
+/// iBFT 1.03 §3.5-§3.7: the bytes each kind has; 0 for the IDs not read
+/// here (control, extensions, reserved, unknown).
+std::size_t size_of(std::uint8_t id)
+{
+    return id == id_initiator ? initiator_size : id == id_nic ? nic_size : id == id_target ? target_size : 0;
+}
+
+char const* kind_of(std::uint8_t id)
+{
+    return id == id_initiator ? "an initiator" : id == id_nic ? "a NIC" : "a target";
+}
+
+/// The bytes of the structures read so far, [first, second): their iBFT
+/// 1.03 size (what is read), not their length field.
+using claimed = std::vector<std::pair<std::size_t, std::size_t>>;
+
+/// A structure already read through another slot, or one overlapping it,
+/// is not read again: one boot target must not become two logins, and
+/// bytes that belong to another structure are not fields of this one.
+bool claim(claimed& c, std::size_t off, std::size_t size, std::string const& where, std::vector<std::string>& w)
+{
+    for (auto const& [begin, end] : c) {
+        if (off == begin) {
+            w.push_back(where + ": the structure at offset " + std::to_string(off) + " was already read; ignored");
+            return false;
+        }
+        if (off < end && begin < off + size) {
+            w.push_back(where + ": the structure at offset " + std::to_string(off) + " overlaps the one at " +
+                        std::to_string(begin) + "; ignored");
+            return false;
+        }
+    }
+    c.emplace_back(off, off + size);
+    return true;
+}
+
+/// Adds `x` unless one of its kind with its index is there already (the
+/// first wins: a target's nic_association must name one NIC).
+template <class T>
+void add_once(std::vector<T>& v, T x, char const* kind, std::vector<std::string>& w)
+{
+    if (std::any_of(v.begin(), v.end(), [&](T const& y) { return y.index == x.index; })) {
+        w.push_back(std::string("a second ") + kind + " with index " + std::to_string(x.index) + "; ignored");
+        return;
+    }
+    v.push_back(std::move(x));
+}
+
+/// The structure control slot `k` points at (iBFT 1.03 §3.4), read by its
+/// ID. Slots past the fifth are expansion slots and may hold any kind.
+void read_slot(reader const& r, std::size_t k, std::size_t off, std::size_t headers_end, table& t, claimed& c)
+{
+    auto& w = t.warnings;
+    std::string const where =
+        "control slot " + std::to_string(k) + (k < slot_names.size() ? std::string(" (") + slot_names[k] + ")" : "");
+    if (off < headers_end || !r.fits(off, structure_header)) {
+        w.push_back(where + (off < headers_end ? " points into the table's headers" : " points outside the table") +
+                    "; ignored");
+        return;
+    }
+    std::uint8_t const id = r.u8(off);
+    std::size_t const size = size_of(id);
+    if (size == 0) {
+        w.push_back(where + " points at an unknown structure (ID " + std::to_string(id) + "); ignored");
+        return;
+    }
+    if (!structure_ok(r, off, id, size, w) || !claim(c, off, size, where, w))
+        return;
+    if (k < slot_ids.size() && slot_ids[k] != id)
+        w.push_back(where + " holds " + kind_of(id) + " structure; read as one");
+    if (id == id_initiator && t.init)
+        w.push_back("a second initiator structure; ignored");
+    else if (id == id_initiator)
+        t.init = read_initiator(r, off, w);
+    else if (id == id_nic)
+        add_once(t.nics, read_nic(r, off, w), "NIC", w);
+    else
+        add_once(t.targets, read_target(r, off, w), "target", w);
 }
 
 } // namespace
 
 std::uint64_t target::lun() const noexcept
 {
-    // SAM-2 LUN, first level: address method in the top two bits of byte 0.
-    unsigned const method = lun_bytes[0] >> 6;
-    if (method == 0) // peripheral device addressing
+    // SAM-5 single level LUN structure: one level in bytes 0-1, bytes 2-7
+    // zero; the address method is in the top two bits of byte 0.
+    bool const single_level = std::all_of(lun_bytes.begin() + 2, lun_bytes.end(), [](auto b) { return b == 0; });
+    if (single_level && lun_bytes[0] == 0) // peripheral device addressing, bus identifier 0
         return lun_bytes[1];
-    if (method == 1) // flat space addressing
+    if (single_level && lun_bytes[0] >> 6 == 1) // flat space addressing: a 14-bit LUN
         return (static_cast<std::uint64_t>(lun_bytes[0] & 0x3fU) << 8) | lun_bytes[1];
+    // Not one number: a bus identifier other than 0 (byte 1 then names a
+    // target behind that bus, not a LUN), logical unit or extended
+    // addressing, or a second level. The 8 bytes, big-endian.
     std::uint64_t v = 0;
     for (auto b : lun_bytes)
         v = (v << 8) | b;
@@ -192,37 +286,17 @@ result<table> parse(std::span<std::byte const> bytes, parse_options const& o)
             return make_error_code(errc::bad_checksum);
         t.warnings.push_back("the table's checksum is wrong (firmware often gets it wrong); used anyway");
     }
-    if (r.u8(control_offset) != id_control || r.u16(control_offset + 2) < 18)
+    // iBFT 1.03 §3.4: the control structure holds at least its five slots
+    // and lies inside the table; else nothing in it can be trusted.
+    std::size_t const control_len = r.u16(control_offset + 2);
+    if (r.u8(control_offset) != id_control || control_len < 18 || !r.fits(control_offset, control_len))
         return make_error_code(errc::no_control);
     // Every 16-bit offset after the control header and its extensions
     // word: initiator, NIC0, target0, NIC1, target1, then expansion slots.
-    std::size_t const control_len = std::min<std::size_t>(r.u16(control_offset + 2), length - control_offset);
+    claimed c;
     for (std::size_t slot = control_offset + 8; slot + 2 <= control_offset + control_len; slot += 2) {
-        std::size_t const off = r.u16(slot);
-        if (off == 0)
-            continue;
-        if (!r.fits(off, structure_header)) {
-            t.warnings.push_back("control slot " + std::to_string((slot - control_offset - 8) / 2) +
-                                 " points outside the table; ignored");
-            continue;
-        }
-        switch (r.u8(off)) {
-        case id_initiator:
-            if (!t.init && structure_ok(r, off, id_initiator, initiator_size, t.warnings))
-                t.init = read_initiator(r, off, t.warnings);
-            break;
-        case id_nic:
-            if (structure_ok(r, off, id_nic, nic_size, t.warnings))
-                t.nics.push_back(read_nic(r, off, t.warnings));
-            break;
-        case id_target:
-            if (structure_ok(r, off, id_target, target_size, t.warnings))
-                t.targets.push_back(read_target(r, off, t.warnings));
-            break;
-        default:
-            t.warnings.push_back("control slot points at an unknown structure (ID " + std::to_string(r.u8(off)) +
-                                 "); ignored");
-        }
+        if (std::size_t const off = r.u16(slot); off != 0)
+            read_slot(r, (slot - control_offset - 8) / 2, off, control_offset + control_len, t, c);
     }
     return t;
 }
