@@ -1,56 +1,15 @@
 /**
  * @file
- * iscsiadm's exit codes: open-iscsi's ISCSI_ERR_* values, which scripts and
- * Kubernetes CSI drivers test (21 "no records", 15 "session exists", 24
- * "authorization failure"...). The numbers and their texts are part of the
- * command-line interface and never change.
+ * iscsiadm's exit codes are open-iscsi's status codes (iscsi/core/exit_status.hpp).
  */
 #pragma once
 
-#include <string_view>
+#include "iscsi/core/exit_status.hpp"
 
 namespace iscsiadm {
 
-enum class exit_code : int {
-    success = 0,
-    unknown = 1,
-    session_not_found = 2,
-    no_memory = 3,
-    transport = 4,            ///< connection failure
-    login = 5,
-    database = 6,
-    invalid = 7,              ///< bad argument
-    transport_timeout = 8,
-    internal = 9,
-    logout = 10,
-    pdu_timeout = 11,
-    transport_not_found = 12,
-    access = 13,
-    transport_caps = 14,
-    session_exists = 15,
-    invalid_request = 16,
-    isns_unavailable = 17,
-    iscsid_comm = 18,
-    fatal_login = 19,
-    iscsid_not_connected = 20,
-    no_objects_found = 21,
-    sysfs_lookup = 22,
-    host_not_found = 23,
-    login_auth_failed = 24,
-    isns_query = 25,
-    isns_registration = 26,
-    op_not_supported = 27,
-    busy = 28,
-    again = 29,
-    unknown_discovery_type = 30,
-    child_terminated = 31,
-    session_not_connected = 32,
-    iscsid_request_timeout = 33,
-};
-
-/// open-iscsi's text for each code ("no objects found" ...).
-[[nodiscard]] std::string_view describe(exit_code c) noexcept;
-
-[[nodiscard]] constexpr int to_int(exit_code c) noexcept { return static_cast<int>(c); }
+using exit_code = iscsi::exit_status;
+using iscsi::describe;
+using iscsi::to_int;
 
 } // namespace iscsiadm

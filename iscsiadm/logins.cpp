@@ -80,7 +80,7 @@ std::string login_name(db::node_key const& k)
 
 /// Without a daemon every login fails as open-iscsi's do: announced on
 /// stdout, refused on stderr, exit 20.
-exit_code log_in(std::vector<login_request> const& requests, std::optional<double> wait_devices)
+exit_code log_in(std::vector<login_request> const& requests, std::optional<double> wait_devices, bool existing_ok)
 {
     std::string out;
     for (auto const& r : requests)
@@ -109,11 +109,13 @@ exit_code log_in(std::vector<login_request> const& requests, std::optional<doubl
             out += "Login to " + login_name(key) + " successful.\n";
             continue;
         }
-        last = r.code;
         if (r.code == exit_code::session_exists) {
             error(key.iface + ": 1 session requested, but 1 already present.");
+            if (!existing_ok)
+                last = r.code;
             continue;
         }
+        last = r.code;
         error("Could not login to " + login_name(key) + ".");
         report_initiator_error(r.code, r.message);
     }

@@ -29,7 +29,9 @@ struct login_request {
 [[nodiscard]] std::string login_name(iscsi::db::node_key const& k);
 
 /// Logs in to every request; `wait_devices` as --wait-devices. The exit code
-/// is the last failure's (open-iscsi's rule), success when all logged in.
-exit_code log_in(std::vector<login_request> const& requests, std::optional<double> wait_devices);
+/// is the last failure's (open-iscsi's rule), success when all logged in;
+/// with `existing_ok` a session that already exists counts as logged in.
+exit_code log_in(std::vector<login_request> const& requests, std::optional<double> wait_devices,
+                 bool existing_ok = false);
 
 } // namespace iscsiadm

@@ -7,6 +7,7 @@
 #include "iscsi/auth/chap.hpp"
 #include "iscsi/db/errors.hpp"
 #include "iscsi/login/errors.hpp"
+#include "iscsi/transport/login_failure.hpp"
 #include "iscsi/transport/blocking.hpp"
 #include "iscsi/transport/client_session.hpp"
 #include "iscsi/transport/errors.hpp"
@@ -116,14 +117,7 @@ exit_code discovery_failed(std::error_code const& ec, iscsi::diagnostics const& 
 {
     auto const where = format_portal_text(disc.address, disc.port);
     std::string why = diag.message.empty() ? ec.message() : diag.message;
-    exit_code code = exit_code::transport;
-    if (ec == iscsi::login::status::authentication_failure || ec == iscsi::login::status::authorization_failure ||
-        ec.category() == iscsi::auth::auth_category())
-        code = exit_code::login_auth_failed;
-    else if (ec.category() == iscsi::login::login_status_category() || ec.category() == iscsi::login::login_category())
-        code = exit_code::login;
-    else if (ec == std::errc::timed_out || ec == iscsi::transport::errc::connect_timeout)
-        code = exit_code::transport_timeout;
+    exit_code const code = iscsi::transport::status_of_login_failure(ec);
     error("Could not perform SendTargets discovery from " + where + ": " + why);
     return code;
 }

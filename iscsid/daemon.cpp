@@ -2,6 +2,7 @@
 
 #include "iscsi/db/record_format.hpp"
 #include "iscsi/ibft/firmware.hpp"
+#include "iscsi/transport/login_failure.hpp"
 
 #include "node_login.hpp"
 
@@ -24,29 +25,23 @@ namespace db = iscsi::db;
 
 namespace {
 
-// ISCSI_ERR_* (iscsiadm's exit codes) the daemon answers with.
-constexpr int err_ok = 0;
-constexpr int err_sess_not_found = 2;
-constexpr int err_transport = 4;
-constexpr int err_login = 5;
-constexpr int err_idbm = 6;
-constexpr int err_transport_timeout = 8;
-constexpr int err_logout = 10;
-constexpr int err_transport_not_found = 12;
-constexpr int err_sess_exists = 15;
-constexpr int err_invalid_request = 16;
-constexpr int err_login_auth_failed = 24;
-constexpr int err_busy = 28;
+// The open-iscsi statuses (iscsiadm's exit codes) the daemon answers with.
+using iscsi::exit_status;
+constexpr int err_ok = iscsi::to_int(exit_status::success);
+constexpr int err_sess_not_found = iscsi::to_int(exit_status::session_not_found);
+constexpr int err_transport = iscsi::to_int(exit_status::transport);
+constexpr int err_login = iscsi::to_int(exit_status::login);
+constexpr int err_idbm = iscsi::to_int(exit_status::database);
+constexpr int err_transport_timeout = iscsi::to_int(exit_status::transport_timeout);
+constexpr int err_logout = iscsi::to_int(exit_status::logout);
+constexpr int err_transport_not_found = iscsi::to_int(exit_status::transport_not_found);
+constexpr int err_sess_exists = iscsi::to_int(exit_status::session_exists);
+constexpr int err_invalid_request = iscsi::to_int(exit_status::invalid_request);
+constexpr int err_busy = iscsi::to_int(exit_status::busy);
 
 int login_status(std::error_code const& ec)
 {
-    if (ec == iscsi::login::status::authentication_failure || ec == iscsi::login::status::authorization_failure)
-        return err_login_auth_failed;
-    if (ec.category() == iscsi::login::login_status_category() || ec.category() == iscsi::login::login_category())
-        return err_login;
-    if (ec == std::errc::timed_out || ec == iscsi::transport::errc::connect_timeout)
-        return err_transport_timeout;
-    return err_transport;
+    return iscsi::to_int(iscsi::transport::status_of_login_failure(ec));
 }
 
 /// The firmware's (iBFT) record for this target, if it names one.
@@ -275,7 +270,16 @@ asio::awaitable<ipc_message> daemon::do_login(db::node_key const& key, ipc_messa
                         (data_path_ == db::data_path::automatic && link_ != nullptr);
     if (kernel && !link_)
         co_return error_answer(err_transport_not_found, link_error_);
-    auto answer = kernel ? co_await kernel_login(key, *rec, name) : co_await user_login(key, *rec, name);
+    // One co_await per statement, the awaitable in a local: GCC 12 destroys
+    // temporaries of a co_await inside a larger expression twice.
+    ipc_message answer;
+    if (kernel) {
+        auto login = kernel_login(key, *rec, name);
+        answer = co_await std::move(login);
+    } else {
+        auto login = user_login(key, *rec, name);
+        answer = co_await std::move(login);
+    }
     // A record that is not in the database stays with its session, for
     // recovery and logout.
     if (auto sid = session_of(key); sid && !req.all("record").empty())
@@ -304,8 +308,9 @@ asio::awaitable<ipc_message> daemon::user_login(db::node_key const& key, db::nod
     std::uint32_t const id = next_user_id_++;
     auto const timeout = std::chrono::seconds(std::max(1, rec.conn.login_timeout) + 30);
     auto us = co_await start_user_session(id, rec, name, timeout, diag);
-    if (!us)
-        co_return error_answer(err_login, diag.message);
+    if (!us) // iscsi-fuse's own status when it said one (24 for refused credentials ...)
+        co_return error_answer(us.error().category() == iscsi::exit_status_category() ? us.error().value() : err_login,
+                               diag.message);
     ipc_message m;
     m.add("status", err_ok).add("sid", id).add("data_path", "user");
     for (auto const& d : us->devices)

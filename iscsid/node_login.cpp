@@ -52,7 +52,7 @@ iscsi::login::login_params login_params_for(db::node_record const& n, std::strin
     // The kernel's iscsi_tcp does ERL 0 only (caps 0x39, RFC 7143 §7.1.5).
     o.error_recovery_level = 0;
 
-    if (ss.auth.authmethod == db::auth_method::chap) {
+    if (uses_chap(ss.auth)) {
         iscsi::auth::chap_config chap;
         chap.initiator = {ss.auth.username, iscsi::auth::secret(ss.auth.password)};
         if (!ss.auth.username_in.empty())
@@ -62,6 +62,11 @@ iscsi::login::login_params login_params_for(db::node_record const& n, std::strin
         p.chap = std::move(chap);
     }
     return p;
+}
+
+bool uses_chap(db::chap_settings const& a)
+{
+    return a.authmethod == db::auth_method::chap || !a.username.empty() || !a.password.empty();
 }
 
 iscsi::kernel::session_settings kernel_settings_for(db::node_record const& n, std::string const& initiator_name)
@@ -79,7 +84,7 @@ iscsi::kernel::session_settings kernel_settings_for(db::node_record const& n, st
     s.noop_out_interval = n.conn.noop_out_interval;
     s.noop_out_timeout = n.conn.noop_out_timeout;
     s.fast_abort = n.session.fast_abort;
-    if (n.session.auth.authmethod == db::auth_method::chap) {
+    if (uses_chap(n.session.auth)) {
         s.username = n.session.auth.username;
         s.username_in = n.session.auth.username_in;
     }

@@ -20,6 +20,11 @@ namespace iscsid {
 /// restarts, so a new login reinstates a session left behind (§10.1.1).
 inline constexpr std::uint64_t default_isid = 0x00023d000001ULL;
 
+/// Whether a login offers CHAP: when the record says CHAP, and also when it
+/// has CHAP credentials under authmethod None, as open-iscsi does (its
+/// `-m discovery -t fw` writes such records, and old records have them).
+[[nodiscard]] bool uses_chap(iscsi::db::chap_settings const& a);
+
 [[nodiscard]] iscsi::login::login_params login_params_for(iscsi::db::node_record const& n,
                                                           std::string const& initiator_name);
 

@@ -1,6 +1,10 @@
 #include "user_session.hpp"
 
+#include "node_login.hpp"
+
 #include "ipc_protocol.hpp"
+
+#include "iscsi/core/exit_status.hpp"
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -64,7 +68,7 @@ std::vector<std::string> arguments(iscsi::db::node_record const& n, std::string 
     if (char const* by_path = std::getenv("ISCSID_BY_PATH_DIR"); by_path && *by_path)
         a.insert(a.end(), {"--by-path-dir", by_path});
     auto const& auth = n.session.auth;
-    if (auth.authmethod == iscsi::db::auth_method::chap) {
+    if (uses_chap(auth)) {
         a.insert(a.end(), {"--chap-user", auth.username, "--chap-secret-file",
                            secret_file(dir, "chap", auth.password).string()});
         if (!auth.username_in.empty())
@@ -222,6 +226,7 @@ asio::awaitable<result<user_session>> start_user_session(std::uint32_t id, iscsi
     });
     std::string text;
     bool ready = false;
+    int status = 0;
     for (;;) {
         char buf[512];
         boost::system::error_code rec;
@@ -234,6 +239,8 @@ asio::awaitable<result<user_session>> start_user_session(std::uint32_t id, iscsi
             text.erase(0, nl + 1);
             if (line == "ready")
                 ready = true;
+            if (line.starts_with("status=")) // iscsi-fuse's login failed: its open-iscsi status
+                status = std::atoi(line.c_str() + 7);
             // "lun-1: /dev/loop0 /dev/disk/by-path/..."
             if (auto at = line.find(": /dev/"); at != std::string::npos)
                 s.devices.push_back(line.substr(at + 2, line.find(' ', at + 2) - (at + 2)));
@@ -251,6 +258,8 @@ asio::awaitable<result<user_session>> start_user_session(std::uint32_t id, iscsi
     ::kill(s.pid, SIGKILL);
     (void)co_await reaped(s.pid, std::chrono::seconds(5));
     fs::remove_all(s.dir, ec);
+    if (status > 0 && !timed_out)
+        co_return make_error_code(static_cast<iscsi::exit_status>(status));
     co_return std::make_error_code(timed_out ? std::errc::timed_out : std::errc::connection_refused);
 }
 

@@ -109,8 +109,6 @@ int manual_record(options const& o, db::config const& conf, db::node_record& r)
     a.password = o.password;
     a.username_in = o.username_in;
     a.password_in = o.password_in;
-    if (!a.username.empty())
-        a.authmethod = db::auth_method::chap;
     return 0;
 }
 

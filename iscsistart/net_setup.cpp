@@ -203,26 +203,24 @@ int add_address(int fd, unsigned index, address const& a, int prefix)
     return talk(fd, r);
 }
 
-/// A route to `dst`/`len` (len 0: the default route) through `via`.
-/// `replace` false keeps a route that exists (a default route already set).
-int add_route(int fd, unsigned index, std::optional<address> const& dst, int len, address const& via, bool replace)
+/// A host route to `dst`: through `via` when given, else on the link.
+int add_host_route(int fd, unsigned index, address const& dst, std::optional<address> const& via)
 {
-    request r(RTM_NEWROUTE, NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL));
+    request r(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE);
     rtmsg m{};
-    m.rtm_family = static_cast<unsigned char>(via.family);
-    m.rtm_dst_len = static_cast<unsigned char>(len);
+    m.rtm_family = static_cast<unsigned char>(dst.family);
+    m.rtm_dst_len = static_cast<unsigned char>(dst.size() * 8);
     m.rtm_table = RT_TABLE_MAIN;
     m.rtm_protocol = RTPROT_BOOT;
-    m.rtm_scope = RT_SCOPE_UNIVERSE;
+    m.rtm_scope = via ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
     m.rtm_type = RTN_UNICAST;
     r.body(m);
-    if (dst)
-        r.attr(RTA_DST, dst->bytes, dst->size());
-    r.attr(RTA_GATEWAY, via.bytes, via.size());
+    r.attr(RTA_DST, dst.bytes, dst.size());
+    if (via)
+        r.attr(RTA_GATEWAY, via->bytes, via->size());
     std::uint32_t const oif = index;
     r.attr(RTA_OIF, &oif, sizeof oif);
-    int const rc = talk(fd, r);
-    return rc == EEXIST && !replace ? 0 : rc;
+    return talk(fd, r);
 }
 
 bool report(int rc, std::string const& what)
@@ -259,16 +257,19 @@ bool set_up_nic(int fd, boot_entry const& e, std::vector<boot_entry const*> cons
     }
     ok = report(add_address(fd, index, *ip, e.prefix_length), "setting " + e.ip + "/" +
                 std::to_string(e.prefix_length) + " on " + name) && ok;
+    // Like open-iscsi: no default route (the root file system's network
+    // configuration owns that), but a host route to every target, through
+    // the gateway when the target is outside the subnet.
     auto const gw = parse_address(e.gateway);
-    if (!gw)
-        return ok;
     for (auto const* t : targets) {
         auto const dst = parse_address(t->target_ip);
-        if (dst && !same_subnet(*dst, *ip, e.prefix_length))
-            ok = report(add_route(fd, index, dst, static_cast<int>(dst->size() * 8), *gw, true),
-                        "routing " + t->target_ip + " through " + e.gateway) && ok;
+        if (!dst)
+            continue;
+        bool const local = same_subnet(*dst, *ip, e.prefix_length);
+        ok = report(add_host_route(fd, index, *dst, local ? std::nullopt : gw),
+                    "routing " + t->target_ip + (local || !gw ? " on " + name : " through " + e.gateway)) && ok;
     }
-    return report(add_route(fd, index, std::nullopt, 0, *gw, false), "default route through " + e.gateway) && ok;
+    return ok;
 }
 
 } // namespace

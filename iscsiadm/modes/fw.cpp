@@ -68,13 +68,14 @@ exit_code run_fw(context& ctx)
         return exit_code::success;
     }
     // Unlike open-iscsi, which exits 0 whatever happened, a failed firmware
-    // login is reported in the exit code: boot scripts depend on it.
+    // login is reported in the exit code: boot scripts depend on it. A
+    // session that is already there is what was asked for: success.
     std::vector<login_request> requests;
     for (auto const& e : *entries) {
         auto r = record_of(ctx, e);
         requests.push_back({db::key_of(r), std::move(r)});
     }
-    return log_in(requests, o.wait_devices);
+    return log_in(requests, o.wait_devices, true);
 }
 
 exit_code run_fw_discovery(context& ctx)

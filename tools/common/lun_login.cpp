@@ -1,5 +1,7 @@
 #include "lun_login.hpp"
 
+#include "iscsi/transport/login_failure.hpp"
+
 #include "iscsi/db/config.hpp"
 #include "iscsi/discovery/portal.hpp"
 #include "iscsi/scsi/inquiry.hpp"
@@ -133,7 +135,12 @@ std::map<std::string, opened_lun> log_in_and_open(char const* tool, transport::b
         if (!n.detail.empty() || n.error)
             std::cerr << tool << ": session: " << n.detail << (n.error ? " (" + n.error.message() + ")" : "") << "\n";
     });
-    if (auto ec = s.login()) die(tool, "login to " + o.target + " at " + o.portal + " failed: " + ec.message());
+    if (auto ec = s.login()) {
+        // For iscsid, which runs iscsi-fuse for its user-space sessions: the
+        // open-iscsi status of this failure, as a kernel login would get.
+        std::cout << "status=" << to_int(transport::status_of_login_failure(ec)) << std::endl;
+        die(tool, "login to " + o.target + " at " + o.portal + " failed: " + ec.message());
+    }
     std::map<std::string, opened_lun> out;
     auto exec = [&s](session::scsi_request r) { return s.execute(std::move(r)); };
     for (lun l : disk_luns(tool, s, o)) {

@@ -166,8 +166,8 @@ db::node_record node_record_for(boot_entry const& e, db::node_record base)
     a.password = e.chap_secret;
     a.username_in = e.rev_chap_name;
     a.password_in = e.rev_chap_secret;
-    if (!a.username.empty())
-        a.authmethod = db::auth_method::chap;
+    // authmethod stays as iscsid.conf says, as in open-iscsi's fw records:
+    // CHAP credentials alone make a login offer CHAP (iscsid's uses_chap).
     return r;
 }
 

@@ -6,7 +6,7 @@
 // read within bounds with a warning that names no secret.
 #include "iscsi/ibft/table.hpp"
 
-#include "table_builder.hpp"
+#include "support/ibft_table_builder.hpp"
 
 #include <gtest/gtest.h>
 

@@ -58,7 +58,7 @@ std::vector<boot_entry> boot_entries(table const& t, std::vector<std::string>& w
 [[nodiscard]] std::string format_entry(boot_entry const& e, bool show_secrets);
 
 /// A node record to log in with (open-iscsi's record from a boot context:
-/// TPGT 1, discovery type fw, CHAP when the firmware has a CHAP name),
+/// TPGT 1, discovery type fw, the firmware's CHAP names and secrets),
 /// starting from `base` (defaults overlaid with iscsid.conf).
 [[nodiscard]] db::node_record node_record_for(boot_entry const& e, db::node_record base);
 
