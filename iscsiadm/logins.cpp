@@ -8,6 +8,7 @@
 
 #include "iscsi/db/record_format.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <string_view>
 #include <thread>
@@ -15,6 +16,12 @@
 namespace iscsiadm {
 
 namespace db = iscsi::db;
+
+std::string login_name(db::node_key const& k)
+{
+    return "[iface: " + k.iface + ", target: " + k.target + ", portal: " + k.address + "," + std::to_string(k.port) +
+           "]";
+}
 
 namespace {
 
@@ -70,18 +77,46 @@ login_outcome ask_login(login_request const& r, std::optional<double> wait_devic
     return o;
 }
 
-} // namespace
-
-std::string login_name(db::node_key const& k)
+/// The requests whose node has no session yet. For the others open-iscsi
+/// prints only that one exists (no "Logging in to" line), exit 15 unless
+/// `existing_ok`.
+std::vector<login_request> without_sessions(std::vector<login_request> const& requests, bool existing_ok,
+                                            exit_code& last)
 {
-    return "[iface: " + k.iface + ", target: " + k.target + ", portal: " + k.address + "," + std::to_string(k.port) +
-           "]";
+    exit_code code = exit_code::success;
+    auto const sessions = daemon_session_list(code);
+    if (!sessions)
+        return requests;
+    std::vector<login_request> out;
+    for (auto const& r : requests) {
+        bool const exists = std::any_of(sessions->begin(), sessions->end(), [&](daemon_session const& s) {
+            return s.key.target == r.key.target && s.key.address == r.key.address && s.key.port == r.key.port &&
+                   s.key.iface == r.key.iface;
+        });
+        if (!exists) {
+            out.push_back(r);
+            continue;
+        }
+        error(r.key.iface + ": 1 session requested, but 1 already present.");
+        if (!existing_ok)
+            last = exit_code::session_exists;
+    }
+    return out;
 }
+
+} // namespace
 
 /// Without a daemon every login fails as open-iscsi's do: announced on
 /// stdout, refused on stderr, exit 20.
-exit_code log_in(std::vector<login_request> const& requests, std::optional<double> wait_devices, bool existing_ok)
+exit_code log_in(std::vector<login_request> const& all, std::optional<double> wait_devices, bool existing_ok)
 {
+    exit_code last = exit_code::success;
+    auto const requests = daemon_listening() ? without_sessions(all, existing_ok, last) : all;
+    if (requests.empty()) {
+        if (last != exit_code::success)
+            error("Could not log into all portals");
+        return last;
+    }
     std::string out;
     for (auto const& r : requests)
         out += "Logging in to " + login_name(r.key) + "\n";
@@ -100,7 +135,6 @@ exit_code log_in(std::vector<login_request> const& requests, std::optional<doubl
         for (std::size_t i = 0; i < requests.size(); ++i)
             workers.emplace_back([&, i] { results[i] = ask_login(requests[i], wait_devices); });
     }
-    exit_code last = exit_code::success;
     out.clear();
     for (std::size_t i = 0; i < requests.size(); ++i) {
         auto const& r = results[i];

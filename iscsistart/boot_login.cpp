@@ -52,12 +52,16 @@ bool log_in(std::vector<db::node_record> const& records, std::filesystem::path c
         link->set_debug(debug);
     iscsid::daemon d(io, db_root, std::move(link), why);
     std::vector<std::optional<iscsid::ipc_message>> answers(records.size());
+    // The daemon's coroutines hold their request by reference: they live here.
+    std::vector<iscsid::ipc_message> requests;
+    for (auto const& r : records)
+        requests.push_back(request_for(r));
     std::size_t pending = records.size();
     for (std::size_t i = 0; i < records.size(); ++i) {
         auto const& r = records[i];
         std::cout << "iscsistart: Logging into " << r.name << " " << r.conn.address << ":" << r.conn.port << ","
                   << r.tpgt << "\n";
-        boost::asio::co_spawn(io, d.handle(request_for(r)), [&, i](std::exception_ptr e, iscsid::ipc_message m) {
+        boost::asio::co_spawn(io, d.handle(requests[i]), [&, i](std::exception_ptr e, iscsid::ipc_message m) {
             if (!e)
                 answers[i] = std::move(m);
             if (--pending == 0)

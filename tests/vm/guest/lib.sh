@@ -209,3 +209,51 @@ host_request() {
     rm -f /tmp/host-done
     log "host did $1"
 }
+
+# --- SAN-boot checks (scenarios headed "# vm: sanboot ...") ---
+# the_session: sets sid to the number of the only iSCSI session there is.
+the_session() {
+    sid=$(ls /sys/class/iscsi_session)
+    case "$sid" in session[0-9]*) ;; *) fail "sessions: '$sid', expected exactly one" ;; esac
+    [ "$(echo "$sid" | wc -w)" = 1 ] || fail "sessions: $sid, expected one"
+    sid=${sid#session}
+}
+# check_login SID: session SID is the iBFT's initiator logged in to the
+# boot target, and its LUN 1 is a disk holding the marker sanboot wrote.
+check_login() {
+    _sys=/sys/class/iscsi_session/session$1
+    [ "$(cat "$_sys/targetname")" = "$SANBOOT_IQN" ] || fail "session $1 is to $(cat "$_sys/targetname")"
+    [ "$(cat "$_sys/initiatorname")" = "$SANBOOT_INITIATOR" ] ||
+        fail "session $1 logged in as $(cat "$_sys/initiatorname")"
+    _left=300
+    until _disk=$(basename "$(ls -d "$_sys"/device/target*/*:0:0:1/block/* 2> /dev/null)") &&
+        [ -b "/dev/$_disk" ]; do
+        _left=$((_left - 1)); [ "$_left" -gt 0 ] || fail "no disk for LUN 1 of session $1"
+        sleep 0.1
+    done
+    [ "$(blockdev --getsize64 "/dev/$_disk")" = "$SANBOOT_BYTES" ] || fail "/dev/$_disk has the wrong size"
+    [ "$(head -c 20 "/dev/$_disk")" = "$SANBOOT_MARK" ] || fail "/dev/$_disk: no marker in block 0"
+    [ "$(dd if="/dev/$_disk" bs=512 skip=$((SANBOOT_BYTES / 512 - 1)) count=1 2> /dev/null | head -c 20)" = \
+        "$SANBOOT_MARK" ] || fail "/dev/$_disk: no marker in the last block"
+    log "session $1: LUN 1 is /dev/$_disk, $SANBOOT_BYTES bytes, marker in its first and last block"
+}
+# no_session: none is left (after a logout or a failed login, whose
+# teardown may still be under way for a moment).
+no_session() {
+    _left=100
+    while [ -n "$(ls /sys/class/iscsi_session)" ]; do
+        _left=$((_left - 1))
+        [ "$_left" -gt 0 ] || fail "sessions left: $(ls /sys/class/iscsi_session)"
+        sleep 0.1
+    done
+}
+expect_rc() {  # N NAME: the last capture's exit status
+    [ "$CAPTURE_RC" = "$1" ] || fail "$2 exited $CAPTURE_RC, expected $1"
+}
+# login_refused WHAT: the last capture reported a failed login, and no
+# session is left.
+login_refused() {
+    grep -qi -e "could not login" -e "login.*fail" "/tmp/capture/$CAPTURE_NAME" ||
+        fail "$1: no login failure reported"
+    no_session
+}
