@@ -6,7 +6,7 @@ include(GNUInstallDirs)
 
 set(ISCSI_SYSTEMD_UNITDIR "lib/systemd/system" CACHE PATH "Where systemd units go, relative to the prefix")
 
-install(TARGETS iscsid iscsiadm iscsi-iname RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
+install(TARGETS iscsid iscsiadm iscsistart iscsi-iname RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
 foreach(tool iscsi-fuse iscsi-nbd)
     if(TARGET ${tool})
         install(TARGETS ${tool} RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
@@ -34,7 +34,7 @@ foreach(unit ${ISCSI_UNIT_TEMPLATES})
 endforeach()
 
 install(FILES conf/bash-completion/iscsiadm DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
-install(FILES docs/man/iscsiadm.8 docs/man/iscsi-iname.8 DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
+install(FILES docs/man/iscsiadm.8 docs/man/iscsistart.8 docs/man/iscsi-iname.8 DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
 install(FILES docs/man/iscsid.conf.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
 install(FILES docs/session-api.md docs/fuse-export.md docs/compat.md docs/architecture.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
