@@ -233,8 +233,11 @@ std::vector<boot_entry> entries_from_sysfs(fs::path const& dir, fs::path const& 
         e.initiator_name = initiator;
         e.isid = isid;
         e.lun_number = lun_from_text(e.lun);
-        if (dir.filename() != "ibft") // offload firmware: the SCSI host's driver
-            e.transport = attr(dir / "transport").empty() ? e.transport : attr(dir / "transport");
+        // Offload firmware (iscsi_bootN, N the SCSI host): the host's driver
+        // is the transport (qla4xxx, be2iscsi ...), as open-iscsi takes it.
+        if (auto const name = dir.filename().string(); name.rfind("iscsi_boot", 0) == 0)
+            if (auto driver = attr(sys / "class/scsi_host" / ("host" + name.substr(10)) / "proc_name"); !driver.empty())
+                e.transport = driver;
         out.push_back(std::move(e));
     }
     return out;

@@ -255,6 +255,22 @@ TEST_F(Sources, ThenTheKernelsTree)
     EXPECT_EQ(f->entries[0].target_name, "iqn.2024-01.org.vmtest:boot");
 }
 
+TEST_F(Sources, OffloadFirmwareTreesAreReadTooWithTheirHostsDriver)
+{
+    // An offload HBA (qla4xxx and the like) shows its boot data as
+    // /sys/firmware/iscsi_bootN, N its SCSI host; no /sys/firmware/ibft.
+    make_sysfs(fixtures / "ibft-bios-sysfs.txt", sys);
+    fs::rename(sys / "firmware/ibft", sys / "firmware/iscsi_boot3");
+    fs::create_directories(sys / "class/scsi_host/host3");
+    std::ofstream(sys / "class/scsi_host/host3/proc_name") << "qla4xxx\n";
+    auto f = read_firmware(opts());
+    ASSERT_TRUE(f) << f.error().message();
+    EXPECT_EQ(f->source, (sys / "firmware/iscsi_boot3").string());
+    ASSERT_EQ(f->entries.size(), 1U);
+    EXPECT_EQ(f->entries[0].transport, "qla4xxx");
+    EXPECT_NE(format_entry(f->entries[0], false).find("iface.transport_name = qla4xxx\n"), std::string::npos);
+}
+
 TEST_F(Sources, ThenOnABiosBootAScanOfLowMemory)
 {
     // Where iPXE put the table on the captured BIOS boot (0x9e620).
