@@ -3,7 +3,8 @@
 # (tests/vm/sanboot), against open-iscsi 2.1.8's outputs of the same boot
 # (tests/fixtures/open-iscsi/fw, captured by fw-open-iscsi.sh):
 #   - iscsiadm -m fw -S and iscsistart -f -S print open-iscsi's record byte
-#     for byte; without -S the CHAP secrets are masked;
+#     for byte, also before iscsi_ibft is loaded (from ACPI under UEFI, from
+#     a scan of low memory under BIOS); without -S the secrets are masked;
 #   - iscsistart -N brings up eth0 as open-iscsi's does (same output, same
 #     address and route); -b logs in with no daemon, and our iscsid adopts
 #     that session and logs it out (the record comes from the iBFT);
@@ -26,6 +27,13 @@ same_as() {
     log "$CAPTURE_NAME: as open-iscsi's $1"
 }
 
+# Before iscsi_ibft is loaded the table is found where the firmware left
+# it: in ACPI (UEFI) or, on a BIOS boot, by scanning low memory (/dev/mem).
+modprobe e1000
+wait_for -d /sys/class/net/eth0 || fail "no eth0"
+[ -e /sys/firmware/ibft ] && fail "iscsi_ibft is loaded already"
+capture fw-early iscsiadm -m fw -S
+same_as iscsiadm-m-fw.txt
 ibft_up
 # Another name in initiatorname.iscsi: a login from the firmware must use
 # the iBFT's.
