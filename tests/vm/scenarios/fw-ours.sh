@@ -12,6 +12,7 @@
 #     log in with the iBFT's initiator name and CHAP to the marked disk;
 #   - when the target refuses the firmware's secrets, iscsiadm -m fw -l
 #     exits 24 or 19 (open-iscsi exits 0) and iscsistart -b exits 1;
+#   - iscsistart -i/-t/-g/-a with CHAP and -P logs in by hand;
 #   - iscsistart -N with a table naming VLAN 42 makes eth0.42.
 . /vm/lib.sh
 G=/vm/fixtures/fw
@@ -124,6 +125,24 @@ capture start-b-wrong-in iscsistart -b
 expect_rc 1 "iscsistart -b, target refusing the initiator's secret"
 login_refused "iscsistart -b, target refusing the initiator's secret"
 host_request chap-restore
+
+# iscsistart given everything by hand (no firmware), with a setting: a
+# kernel session with that replacement timeout, adopted and logged out by
+# iscsid.
+capture start-manual iscsistart -i "$SANBOOT_INITIATOR" -t "$SANBOOT_IQN" -g 1 -a "$SANBOOT_HOST" \
+    -u vminit -w initsecret12 -U vmtarget -W tgtsecret123 -P node.session.timeo.replacement_timeout=33
+expect_rc 0 "iscsistart -i -t -g -a"
+the_session
+check_login "$sid"
+[ "$(cat "/sys/class/iscsi_session/session$sid/recovery_tmo")" = 33 ] || fail "-P replacement_timeout not applied"
+iscsid_start
+capture session-u-manual iscsiadm -m session -r "$sid" -u
+expect_rc 0 "iscsiadm -m session -r $sid -u (iscsistart's manual session)"
+no_session
+iscsid_stop
+capture start-no-target iscsistart -i "$SANBOOT_INITIATOR" -g 1 -a "$SANBOOT_HOST"
+expect_rc 7 "iscsistart without -t"
+grep -qx "iscsistart: TargetName not set. Exiting iscsistart" /tmp/capture/start-no-target || fail "no TargetName message"
 
 # A firmware VLAN (the same boot's table, VLAN 42 written into its NIC):
 # an 802.1Q interface on eth0 with the firmware's address. Last, since the
