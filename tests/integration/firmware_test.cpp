@@ -196,6 +196,26 @@ TEST(IscsistartNetwork, BringsUpTheFirmwaresNic)
     EXPECT_EQ(r.out.find("default"), std::string::npos) << "no default route, as open-iscsi: " << r.out;
 }
 
+TEST(IscsistartNetwork, BringsUpAnIpv6Nic)
+{
+    temp_dir dir;
+    table_builder b;
+    auto init = b.add(initiator_spec{});
+    auto nic = b.add(nic_spec{.ip = ip6("2001:db8:5::20"), .prefix = 64, .gateway = ip6("2001:db8:5::1"),
+                              .mac = {0x52, 0x54, 0x00, 0x77, 0x00, 0x02}});
+    auto far = b.add(target_spec{.ip = ip6("2001:db8:9::5")});
+    b.place(initiator_slot, init).place(nic0_slot, nic).place(target0_slot, far);
+    write_table(dir.path() / "ibft.bin", b.build());
+    std::string const start = std::string(ISCSISTART_BIN) + " -N --table " + (dir.path() / "ibft.bin").string();
+    auto r = run_program({"unshare", "-n", "sh", "-c",
+                          "ip link add fw0 address 52:54:00:77:00:02 type veth peer name fw1 && ip link set fw1 up && " +
+                              start + " && ip -6 -o addr show dev fw0 && ip -6 route show"},
+                         60s);
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("inet6 2001:db8:5::20/64"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("2001:db8:9::5 via 2001:db8:5::1 dev fw0"), std::string::npos) << r.out;
+}
+
 TEST(IscsistartNetwork, NoInterfaceWithTheFirmwaresMacIsAClearFailure)
 {
     auto r = run_program({"unshare", "-n", ISCSISTART_BIN, "-N", "--table",
