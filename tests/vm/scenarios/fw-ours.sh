@@ -48,6 +48,8 @@ capture fw iscsiadm -m fw
 expect_rc 0 "iscsiadm -m fw"
 grep -qx "node.session.auth.password = \*\*\*\*\*\*\*\*" /tmp/capture/fw || fail "iscsiadm -m fw: secret not masked"
 grep -q -e initsecret12 -e tgtsecret123 /tmp/capture/fw && fail "iscsiadm -m fw printed a secret without -S"
+capture fw-P1 iscsiadm -m fw -P 1
+same_as iscsiadm-m-fw-P1.txt
 capture start-f iscsistart -f -S
 same_as iscsistart-f.txt
 
