@@ -257,3 +257,30 @@ login_refused() {
         fail "$1: no login failure reported"
     no_session
 }
+
+# --- root on iSCSI (scenarios headed "# vm: rootboot ..."; tests/vm/rootboot) ---
+# They run on the booted root file system, from its /sbin/init.
+# root_on_iscsi HOW INITIATOR: / is mounted from LUN 1 of the only iSCSI
+# session, which INITIATOR made to the boot target; the initramfs listed it
+# in /run/initramfs/iscsi.sessions as made by HOW (firmware or manual) and
+# named its NIC in /run/initramfs/open-iscsi.interface, which is the one
+# holding 10.0.2.15 (udev names it: ens3). Sets nic to its name.
+root_on_iscsi() {
+    the_session
+    _sys=/sys/class/iscsi_session/session$sid
+    [ "$(cat "$_sys/targetname")" = "$SANBOOT_IQN" ] || fail "session $sid is to $(cat "$_sys/targetname")"
+    [ "$(cat "$_sys/initiatorname")" = "$2" ] || fail "session $sid logged in as $(cat "$_sys/initiatorname"), not $2"
+    _disk=$(basename "$(ls -d "$_sys"/device/target*/*:0:0:1/block/* 2> /dev/null)") || fail "no disk for LUN 1"
+    # The root's device number is the disk's (root= may have named a link).
+    _dev=$(stat -c %d /)
+    _dev="$(((_dev >> 8) & 0xfff)):$(((_dev & 0xff) | ((_dev >> 12) & 0xfff00)))"
+    [ "$_dev" = "$(cat "/sys/class/block/$_disk/dev")" ] ||
+        fail "/ ($_dev) is not on /dev/$_disk: $(grep ' / ' /proc/mounts)"
+    _line="$sid $SANBOOT_IQN $SANBOOT_HOST 3260 1 $1"
+    [ "$(cat /run/initramfs/iscsi.sessions)" = "$_line" ] ||
+        fail "/run/initramfs/iscsi.sessions: '$(cat /run/initramfs/iscsi.sessions)', expected '$_line'"
+    nic=$(cat /run/initramfs/open-iscsi.interface)
+    ip addr show "$nic" | grep -q "inet 10.0.2.15/24 " ||
+        fail "open-iscsi.interface names '$nic', which has not 10.0.2.15: $(ip addr)"
+    log "/ is /dev/$_disk, LUN 1 of session $sid ($2 to $SANBOOT_IQN) over $nic, recorded as $1"
+}
