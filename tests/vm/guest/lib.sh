@@ -284,3 +284,11 @@ root_on_iscsi() {
         fail "open-iscsi.interface names '$nic', which has not 10.0.2.15: $(ip addr)"
     log "/ is /dev/$_disk, LUN 1 of session $sid ($2 to $SANBOOT_IQN) over $nic, recorded as $1"
 }
+# session_chap SID USER [USER_IN]: session SID logged in with CHAP as USER
+# (and mutual CHAP, the target as USER_IN), as the kernel's session shows.
+session_chap() {
+    _sys=/sys/class/iscsi_session/session$1
+    [ "$(cat "$_sys/username")" = "$2" ] || fail "session $1: CHAP user '$(cat "$_sys/username")', expected '$2'"
+    [ "$(cat "$_sys/username_in")" = "${3:-}" ] ||
+        fail "session $1: mutual CHAP user '$(cat "$_sys/username_in")', expected '${3:-}'"
+}
