@@ -260,8 +260,9 @@ login_refused() {
 
 # --- root on iSCSI (scenarios headed "# vm: rootboot ..."; tests/vm/rootboot) ---
 # They run on the booted root file system, from its /sbin/init.
-# root_on_iscsi HOW INITIATOR: / is mounted from LUN 1 of the only iSCSI
-# session, which INITIATOR made to the boot target; the initramfs listed it
+# root_on_iscsi HOW INITIATOR [ADDRESS]: / is mounted from LUN 1 of the only
+# iSCSI session, which INITIATOR made to the boot target at ADDRESS
+# (default SANBOOT_HOST, port 3260); the initramfs listed it
 # in /run/initramfs/iscsi.sessions as made by HOW (firmware or manual) and
 # named its NIC in /run/initramfs/open-iscsi.interface, which is the one
 # holding 10.0.2.15 (udev names it: ens3). Sets nic to its name.
@@ -276,7 +277,7 @@ root_on_iscsi() {
     _dev="$(((_dev >> 8) & 0xfff)):$(((_dev & 0xff) | ((_dev >> 12) & 0xfff00)))"
     [ "$_dev" = "$(cat "/sys/class/block/$_disk/dev")" ] ||
         fail "/ ($_dev) is not on /dev/$_disk: $(grep ' / ' /proc/mounts)"
-    _line="$sid $SANBOOT_IQN $SANBOOT_HOST 3260 1 $1"
+    _line="$sid $SANBOOT_IQN ${3:-$SANBOOT_HOST} 3260 1 $1"
     [ "$(cat /run/initramfs/iscsi.sessions)" = "$_line" ] ||
         fail "/run/initramfs/iscsi.sessions: '$(cat /run/initramfs/iscsi.sessions)', expected '$_line'"
     nic=$(cat /run/initramfs/open-iscsi.interface)
@@ -286,9 +287,11 @@ root_on_iscsi() {
 }
 # session_chap SID USER [USER_IN]: session SID logged in with CHAP as USER
 # (and mutual CHAP, the target as USER_IN), as the kernel's session shows.
+# (The kernel shows an unset one as "(null)".)
 session_chap() {
     _sys=/sys/class/iscsi_session/session$1
+    _in=$(cat "$_sys/username_in")
+    [ "$_in" = "(null)" ] && _in=
     [ "$(cat "$_sys/username")" = "$2" ] || fail "session $1: CHAP user '$(cat "$_sys/username")', expected '$2'"
-    [ "$(cat "$_sys/username_in")" = "${3:-}" ] ||
-        fail "session $1: mutual CHAP user '$(cat "$_sys/username_in")', expected '${3:-}'"
+    [ "$_in" = "${3:-}" ] || fail "session $1: mutual CHAP user '$_in', expected '${3:-}'"
 }
