@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iostream>
 #include <type_traits>
 
 namespace iscsiadm {
@@ -168,11 +169,24 @@ exit_code update(context& ctx, std::vector<db::node_key> const& keys)
     return exit_code::success;
 }
 
-/// -L WHICH: the records whose node.startup matches ("all": every one).
+/// Whether a record's startup (node.startup or node.conn[0].startup, as
+/// open-iscsi matches either) is `which`; "all" matches every record.
+bool startup_is(db::node_record const& r, std::string const& which)
+{
+    if (which == "all")
+        return true;
+    auto const want = which == "automatic" ? db::startup_mode::automatic
+                      : which == "onboot"  ? db::startup_mode::onboot
+                                           : db::startup_mode::manual;
+    return r.startup == want || r.conn.startup == want;
+}
+
+/// -L WHICH: the records whose startup matches ("all": every one).
 std::variant<std::vector<db::node_key>, exit_code> startup_matches(context& ctx, std::string const& which)
 {
     if (which != "all" && which != "manual" && which != "automatic" && which != "onboot") {
-        error("Invalid login/logout type '" + which + "': use all, manual, automatic or onboot");
+        error("Invalid loginall option " + which + ".");
+        std::cerr << "Try `iscsiadm --help' for more information.\n";
         return exit_code::invalid;
     }
     auto keys = ctx.db().list_nodes(); // open-iscsi logs in in directory order
@@ -181,7 +195,7 @@ std::variant<std::vector<db::node_key>, exit_code> startup_matches(context& ctx,
     std::vector<db::node_key> out;
     for (auto const& k : *keys) {
         auto r = ctx.db().read_node(k);
-        if (r && (which == "all" || db::get_node_value(*r, db::find_node_field("node.startup")) == which))
+        if (r && startup_is(*r, which))
             out.push_back(k);
     }
     return out;
@@ -216,12 +230,35 @@ std::optional<std::vector<daemon_session>> selected_sessions(options const& o, b
     return sessions;
 }
 
+/// -U WHICH, open-iscsi's rules: only sessions that have a node record
+/// (a firmware or initramfs root session has none) and whose record is not
+/// node.startup = onboot (the root disk: logging it out would leave the
+/// machine without its file system), matching WHICH.
+std::vector<daemon_session> logout_all_matches(context& ctx, std::vector<daemon_session> sessions,
+                                               std::string const& which)
+{
+    std::erase_if(sessions, [&](daemon_session const& s) {
+        auto r = ctx.db().read_node(s.key);
+        return !r || r->startup == db::startup_mode::onboot || !startup_is(*r, which);
+    });
+    return sessions;
+}
+
 exit_code logout(context& ctx)
 {
-    // -U: every session (startup filters come with iscsid's records).
+    auto const& o = ctx.opts();
+    if (o.logout_all && *o.logout_all != "all" && *o.logout_all != "automatic" && *o.logout_all != "manual") {
+        error("Invalid logoutall option " + *o.logout_all + ".");
+        std::cerr << "Try `iscsiadm --help' for more information.\n";
+        return exit_code::invalid;
+    }
     exit_code code = exit_code::success;
-    auto sessions = selected_sessions(ctx.opts(), ctx.opts().logout_all.has_value(), code);
-    return sessions ? log_out_sessions(*sessions) : code;
+    auto sessions = selected_sessions(o, o.logout_all.has_value(), code);
+    if (!sessions)
+        return code;
+    if (o.logout_all)
+        *sessions = logout_all_matches(ctx, std::move(*sessions), *o.logout_all);
+    return log_out_sessions(*sessions);
 }
 
 } // namespace

@@ -125,6 +125,13 @@ TEST_F(Firmware, LoginUsesTheFirmwaresRecordAndStoresNothing)
     EXPECT_EQ(adm({"-m", "node"}).exit_code, 21) << "-m fw -l writes no node record";
     EXPECT_EQ(log().find("fw-secret-123"), std::string::npos) << "no secret in the daemon's log";
 
+    // -U all never logs out a session without a node record (a root disk
+    // the firmware or the initramfs logged in to), as open-iscsi.
+    r = adm({"-m", "node", "-U", "all"});
+    EXPECT_EQ(r.exit_code, 21) << r.out << r.err;
+    EXPECT_NE(r.err.find("No matching sessions found"), std::string::npos) << r.err;
+    EXPECT_NE(adm({"-m", "session"}).out.find(iqn), std::string::npos) << "the session is still there";
+
     // A second -m fw -l finds the session there: said, and not a failure.
     r = adm({"-m", "fw", "-l"});
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -156,6 +163,22 @@ TEST_F(Firmware, DiscoveryWritesFirmwareRecords)
     EXPECT_NE(r.out.find("node.session.auth.username = fwuser\n"), std::string::npos) << r.out;
     r = adm({"-m", "node", "-T", iqn, "-p", portal, "-l"});
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err << log();
+
+    // node.startup = onboot marks the root disk: -U never logs it out.
+    r = adm({"-m", "node", "-T", iqn, "-p", portal, "-o", "update", "-n", "node.startup", "-v", "onboot"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (char const* which : {"all", "manual", "automatic"}) {
+        r = adm({"-m", "node", "-U", which});
+        EXPECT_EQ(r.exit_code, 21) << which << ": " << r.out << r.err;
+    }
+    EXPECT_NE(adm({"-m", "session"}).out.find(iqn), std::string::npos) << "the onboot session is still there";
+    // A manual record's session is logged out by -U all and -U manual.
+    r = adm({"-m", "node", "-T", iqn, "-p", portal, "-o", "update", "-n", "node.startup", "-v", "manual"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(adm({"-m", "node", "-U", "automatic"}).exit_code, 21);
+    r = adm({"-m", "node", "-U", "manual"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("Logout of [sid: "), std::string::npos) << r.out;
 }
 
 TEST_F(Firmware, NoFirmwareTableIsExit21)
