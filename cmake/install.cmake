@@ -26,7 +26,7 @@ install(CODE "
     endforeach()
 ")
 
-set(ISCSI_UNIT_TEMPLATES iscsid.socket iscsid.service iscsi.service iscsi-init.service
+set(ISCSI_UNIT_TEMPLATES iscsid.socket iscsid.service iscsid-adopt.service iscsi.service iscsi-init.service
     iscsi-fuse@.service iscsi-nbd@.service)
 foreach(unit ${ISCSI_UNIT_TEMPLATES})
     configure_file(${PROJECT_SOURCE_DIR}/conf/systemd/${unit}.in ${PROJECT_BINARY_DIR}/conf/systemd/${unit} @ONLY)
