@@ -295,3 +295,25 @@ session_chap() {
     [ "$(cat "$_sys/username")" = "$2" ] || fail "session $1: CHAP user '$(cat "$_sys/username")', expected '$2'"
     [ "$_in" = "${3:-}" ] || fail "session $1: mutual CHAP user '$_in', expected '${3:-}'"
 }
+# root_session_adopted: the real root's iscsid (ours) adopts the session
+# the initramfs made (sid, from root_on_iscsi) and iscsiadm shows it as
+# open-iscsi would; iscsid then stops, leaving the session to the kernel.
+# For an IPv6 portal only the session number, the target and the port are
+# compared: our iscsiadm prints the connection's address as the kernel
+# formats it ([fec0:0000:...:0002]), open-iscsi 2.1.8 reads
+# persistent_address ([fec0::2]).
+root_session_adopted() {
+    mkdir -p /etc/iscsi
+    iscsid_start
+    _want="tcp: [$sid] $(awk '{ print $3 ":" $4 "," $5 " " $2 }' /run/initramfs/iscsi.sessions) (non-flash)"
+    _got=$(iscsiadm -m session 2>&1) || { cat /tmp/iscsid.log; fail "iscsiadm -m session: $_got"; }
+    case "$(cut -d' ' -f3 /run/initramfs/iscsi.sessions)" in
+        *:*) # IPv6: "tcp: [SID] [ADDRESS]:3260,1 IQN (non-flash)"
+            [ "${_got%%]:3260,1 $SANBOOT_IQN (non-flash)}" != "$_got" ] &&
+                [ "${_got#"tcp: [$sid] ["}" != "$_got" ] ;;
+        *) [ "$_got" = "$_want" ] ;;
+    esac || { cat /tmp/iscsid.log; fail "iscsiadm -m session: '$_got', expected '$_want'"; }
+    iscsid_stop
+    [ -d "/sys/class/iscsi_session/session$sid" ] || fail "session $sid went away with iscsid"
+    log "iscsid adopted session $sid: $_got"
+}

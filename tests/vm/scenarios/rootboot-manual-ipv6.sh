@@ -5,7 +5,9 @@
 # (tests/vm/rootboot). The guest's address comes from the kernel's IPv6
 # autoconfiguration (router advertisements); our local-top script waits
 # for a route to the portal and gives iscsistart the address without
-# brackets. CHAP one way. This runs on the booted root, from its /sbin/init.
+# brackets. CHAP one way. The real root's iscsid adopts the session. This
+# runs on the booted root, from its /sbin/init.
 . /vm/lib.sh
 root_on_iscsi manual iqn.2024-01.org.vmtest:from-cmdline fec0::2
 session_chap "$sid" vminit
+root_session_adopted
