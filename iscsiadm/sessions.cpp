@@ -79,8 +79,10 @@ devices_wait wait_for_devices(std::uint32_t sid, double timeout_s)
 
 std::string portal_text(std::string const& address, std::string const& port, std::string const& tpgt)
 {
-    bool const v6 = address.find(':') != std::string::npos;
-    return (v6 ? "[" + address + "]" : address) + ":" + port + "," + tpgt;
+    // open-iscsi brackets every address without a '.' (so an IPv4-mapped
+    // IPv6 address stays bare).
+    bool const bracket = address.find('.') == std::string::npos;
+    return (bracket ? "[" + address + "]" : address) + ":" + port + "," + tpgt;
 }
 
 std::string current_portal(iscsi::kernel::sysfs_session const& s)
@@ -91,7 +93,11 @@ std::string current_portal(iscsi::kernel::sysfs_session const& s)
 
 std::string session_line(iscsi::kernel::sysfs_session const& s)
 {
-    return s.transport + ": [" + std::to_string(s.sid) + "] " + current_portal(s) + " " + s.target + " (non-flash)";
+    // The persistent portal (what the record names), as open-iscsi 2.1.8
+    // prints it: for IPv6 the kernel's current address is in its long form.
+    bool const persistent = !s.persistent_address.empty();
+    auto const portal = persistent ? portal_text(s.persistent_address, s.persistent_port, s.tpgt) : current_portal(s);
+    return s.transport + ": [" + std::to_string(s.sid) + "] " + portal + " " + s.target + " (non-flash)";
 }
 
 } // namespace iscsiadm

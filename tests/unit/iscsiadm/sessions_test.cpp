@@ -69,6 +69,19 @@ TEST_F(SessionMode, ListsEverySessionInSidOrderLikeOpenIscsi)
                      "tcp: [10] [fd00::1]:3260,1 iqn.2026-12.org.example:b (non-flash)\n");
 }
 
+TEST_F(SessionMode, TheLineNamesThePersistentPortalAsOpenIscsi)
+{
+    // The kernel shows an IPv6 peer in its long form; open-iscsi prints the
+    // persistent portal, the one the login was asked for.
+    add_session(4, 5, "iqn.2026-12.org.example:v6", "fec0:0000:0000:0000:0000:0000:0000:0002");
+    auto const conn = root.path() / "class/iscsi_connection/connection4:0";
+    put(conn / "persistent_address", "fec0::2");
+    put(conn / "persistent_port", "3260");
+    auto r = run_program({ISCSIADM_BIN, "-m", "session"});
+    ASSERT_TRUE(r.ok()) << r.err;
+    EXPECT_EQ(r.out, "tcp: [4] [fec0::2]:3260,1 iqn.2026-12.org.example:v6 (non-flash)\n");
+}
+
 TEST_F(SessionMode, OneSessionBySid)
 {
     add_session(2, 2, "iqn.2026-12.org.example:a", "127.0.0.1");

@@ -297,22 +297,16 @@ session_chap() {
 }
 # root_session_adopted: the real root's iscsid (ours) adopts the session
 # the initramfs made (sid, from root_on_iscsi) and iscsiadm shows it as
-# open-iscsi would; iscsid then stops, leaving the session to the kernel.
-# For an IPv6 portal only the session number, the target and the port are
-# compared: our iscsiadm prints the connection's address as the kernel
-# formats it ([fec0:0000:...:0002]), open-iscsi 2.1.8 reads
-# persistent_address ([fec0::2]).
+# open-iscsi would: the persistent portal, bracketed when it has no '.'
+# (IPv6), whatever long form the kernel gives the connection's address.
 root_session_adopted() {
     mkdir -p /etc/iscsi
     iscsid_start
-    _want="tcp: [$sid] $(awk '{ print $3 ":" $4 "," $5 " " $2 }' /run/initramfs/iscsi.sessions) (non-flash)"
+    read -r _s _target _addr _port _tpgt _how < /run/initramfs/iscsi.sessions
+    case "$_addr" in *.*) ;; *) _addr="[$_addr]" ;; esac
+    _want="tcp: [$sid] $_addr:$_port,$_tpgt $_target (non-flash)"
     _got=$(iscsiadm -m session 2>&1) || { cat /tmp/iscsid.log; fail "iscsiadm -m session: $_got"; }
-    case "$(cut -d' ' -f3 /run/initramfs/iscsi.sessions)" in
-        *:*) # IPv6: "tcp: [SID] [ADDRESS]:3260,1 IQN (non-flash)"
-            [ "${_got%%]:3260,1 $SANBOOT_IQN (non-flash)}" != "$_got" ] &&
-                [ "${_got#"tcp: [$sid] ["}" != "$_got" ] ;;
-        *) [ "$_got" = "$_want" ] ;;
-    esac || { cat /tmp/iscsid.log; fail "iscsiadm -m session: '$_got', expected '$_want'"; }
+    [ "$_got" = "$_want" ] || { cat /tmp/iscsid.log; fail "iscsiadm -m session: '$_got', expected '$_want'"; }
     iscsid_stop
     [ -d "/sys/class/iscsi_session/session$sid" ] || fail "session $sid went away with iscsid"
     log "iscsid adopted session $sid: $_got"
