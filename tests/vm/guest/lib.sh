@@ -136,8 +136,12 @@ disks() { ls /sys/block | grep -c '^sd' || true; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 # --- SAN boot (scenarios with a "# vm: sanboot" header; tests/vm/sanboot) ---
-# The boot target iPXE hooked, on the host side of QEMU's user network.
+# The boot target iPXE hooked, on the host side of QEMU's user network
+# (vm.iqn= on the command line when it is served under another name).
 SANBOOT_IQN=iqn.2024-01.org.vmtest:boot
+for _w in $(cat /proc/cmdline); do
+    case "$_w" in vm.iqn=*) SANBOOT_IQN=${_w#vm.iqn=} ;; esac
+done
 SANBOOT_INITIATOR=iqn.2024-01.org.vmtest:guest
 SANBOOT_HOST=10.0.2.2
 # The first and last 512-byte blocks of its 64 MiB LUN 1 start with this line.
