@@ -38,3 +38,13 @@ install(FILES docs/man/iscsiadm.8 docs/man/iscsistart.8 docs/man/iscsi-iname.8 D
 install(FILES docs/man/iscsid.conf.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
 install(FILES docs/session-api.md docs/fuse-export.md docs/compat.md docs/architecture.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
+
+# Root on iSCSI: the initramfs-tools hook and boot script go where
+# mkinitramfs looks, whatever the prefix (initramfs-tools reads only
+# /usr/share/initramfs-tools and /etc/initramfs-tools); the hook finds
+# iscsistart under /usr/local/sbin, /usr/sbin or /sbin.
+set(ISCSI_INITRAMFS_TOOLS_DIR "/usr/share/initramfs-tools" CACHE PATH "Where initramfs-tools' hooks and scripts go")
+install(PROGRAMS initramfs-hooks/initramfs-tools/hooks/iscsi-initiator
+        DESTINATION ${ISCSI_INITRAMFS_TOOLS_DIR}/hooks)
+install(PROGRAMS initramfs-hooks/initramfs-tools/scripts/local-top/iscsi-initiator
+        DESTINATION ${ISCSI_INITRAMFS_TOOLS_DIR}/scripts/local-top)
