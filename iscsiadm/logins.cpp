@@ -2,15 +2,13 @@
 #include "logins.hpp"
 
 #include "daemon_client.hpp"
+#include "node_requests.hpp"
 #include "output.hpp"
 #include "session_control.hpp"
 #include "sessions.hpp"
 
-#include "iscsi/db/record_format.hpp"
-
 #include <algorithm>
 #include <cstdio>
-#include <string_view>
 #include <thread>
 
 namespace iscsiadm {
@@ -25,28 +23,6 @@ std::string login_name(db::node_key const& k)
 
 namespace {
 
-/// One request: the node's key and, for an unstored record, its settings
-/// as "key = value" lines (the daemon parses them like a record file).
-iscsid::ipc_message login_message(login_request const& r)
-{
-    iscsid::ipc_message m;
-    auto const& k = r.key;
-    m.add("op", "login").add("target", k.target).add("address", k.address).add("port", k.port);
-    m.add("tpgt", k.tpgt).add("iface", k.iface);
-    if (r.record) {
-        auto const text = db::format_node(*r.record, db::print_style::file);
-        std::string_view rest = text;
-        while (!rest.empty()) {
-            auto const nl = rest.find('\n');
-            auto const line = rest.substr(0, nl);
-            if (!line.empty() && line.front() != '#')
-                m.add("record", std::string(line));
-            rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
-        }
-    }
-    return m;
-}
-
 /// What iscsid answered for one login: printed in request order afterwards.
 struct login_outcome {
     exit_code code = exit_code::success;
@@ -57,7 +33,7 @@ struct login_outcome {
 login_outcome ask_login(login_request const& r, std::optional<double> wait_devices)
 {
     login_outcome o;
-    auto answer = ask_daemon(login_message(r), o.code);
+    auto answer = ask_daemon(iscsid::login_request(r.key, r.record ? &*r.record : nullptr), o.code);
     if (answer) {
         o.message = answer->get("message").value_or("");
         if (auto sid = answer->get_int("sid"))

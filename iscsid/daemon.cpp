@@ -1,10 +1,10 @@
 #include "daemon.hpp"
 
-#include "iscsi/db/record_format.hpp"
 #include "iscsi/ibft/firmware.hpp"
 #include "iscsi/transport/login_failure.hpp"
 
 #include "node_login.hpp"
+#include "node_requests.hpp"
 
 #include "iscsi/db/config.hpp"
 #include "iscsi/kernel/sysfs.hpp"
@@ -64,27 +64,6 @@ std::optional<db::node_record> firmware_record(db::node_key const& key)
 bool same_node(db::node_key const& a, db::node_key const& b) noexcept
 {
     return a.target == b.target && a.address == b.address && a.port == b.port && a.iface == b.iface;
-}
-
-std::optional<db::node_key> key_from(ipc_message const& req)
-{
-    db::node_key k;
-    auto target = req.get("target");
-    auto address = req.get("address");
-    auto port = req.get_int("port");
-    if (!target || !address || !port)
-        return std::nullopt;
-    k.target = *target;
-    k.address = *address;
-    k.port = static_cast<int>(*port);
-    k.tpgt = static_cast<int>(req.get_int("tpgt").value_or(-1));
-    k.iface = req.get("iface").value_or("default");
-    return k;
-}
-
-void add_key(ipc_message& m, db::node_key const& k)
-{
-    m.add("target", k.target).add("address", k.address).add("port", k.port).add("tpgt", k.tpgt).add("iface", k.iface);
 }
 
 daemon::daemon(asio::io_context& io, std::filesystem::path db_root, std::unique_ptr<kernel_link> link,
@@ -243,17 +222,12 @@ asio::awaitable<ipc_message> daemon::login(ipc_message const& req)
 /// lines (firmware targets, never stored), else the stored one.
 iscsi::result<db::node_record> daemon::record_for(db::node_key const& key, ipc_message const& req) const
 {
-    auto const lines = req.all("record");
-    if (lines.empty())
+    auto carried = record_from(req);
+    if (!carried)
         return store_.read_node(key);
-    std::string text;
-    for (auto const& l : lines)
-        text.append(l).append("\n");
-    db::node_record r;
-    db::parse_node(text, r);
-    if (r.name != key.target || r.conn.address != key.address || r.conn.port != key.port)
+    if (carried->name != key.target || carried->conn.address != key.address || carried->conn.port != key.port)
         return make_error_code(std::errc::invalid_argument);
-    return r;
+    return std::move(*carried);
 }
 
 asio::awaitable<ipc_message> daemon::do_login(db::node_key const& key, ipc_message const& req)

@@ -99,8 +99,4 @@ private:
 /// Same node for the purpose of "one session per node": target, portal, iface.
 [[nodiscard]] bool same_node(iscsi::db::node_key const& a, iscsi::db::node_key const& b) noexcept;
 
-/// The key an iscsiadm request names (target, address, port, tpgt, iface).
-[[nodiscard]] std::optional<iscsi::db::node_key> key_from(ipc_message const& req);
-void add_key(ipc_message& m, iscsi::db::node_key const& k);
-
 } // namespace iscsid

@@ -3,8 +3,8 @@
 
 #include "daemon.hpp"
 #include "kernel_link.hpp"
+#include "node_requests.hpp"
 
-#include "iscsi/db/record_format.hpp"
 #include "iscsi/db/store.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -15,30 +15,6 @@
 namespace iscsistart {
 
 namespace db = iscsi::db;
-
-namespace {
-
-/// The daemon's login request carrying the whole record (it is never
-/// written to the database).
-iscsid::ipc_message request_for(db::node_record const& r)
-{
-    auto const k = db::key_of(r);
-    iscsid::ipc_message m;
-    m.add("op", "login").add("target", k.target).add("address", k.address).add("port", k.port);
-    m.add("tpgt", k.tpgt).add("iface", k.iface);
-    auto const text = db::format_node(r, db::print_style::file);
-    for (std::size_t at = 0; at < text.size();) {
-        auto nl = text.find('\n', at);
-        if (nl == std::string::npos)
-            nl = text.size();
-        if (nl > at && text[at] != '#')
-            m.add("record", text.substr(at, nl - at));
-        at = nl + 1;
-    }
-    return m;
-}
-
-} // namespace
 
 bool log_in(std::vector<db::node_record> const& records, std::filesystem::path const& db_root, int debug)
 {
@@ -55,7 +31,7 @@ bool log_in(std::vector<db::node_record> const& records, std::filesystem::path c
     // The daemon's coroutines hold their request by reference: they live here.
     std::vector<iscsid::ipc_message> requests;
     for (auto const& r : records)
-        requests.push_back(request_for(r));
+        requests.push_back(iscsid::login_request(db::key_of(r), &r)); // never written to the database
     std::size_t pending = records.size();
     for (std::size_t i = 0; i < records.size(); ++i) {
         auto const& r = records[i];

@@ -42,12 +42,6 @@ built_table boot_table(std::uint16_t port, std::string const& secret)
     return b.build();
 }
 
-void write_table(fs::path const& p, built_table const& t)
-{
-    std::ofstream(p, std::ios::binary).write(reinterpret_cast<char const*>(t.bytes.data()),
-                                              static_cast<std::streamsize>(t.bytes.size()));
-}
-
 class Firmware : public isolated_test {
 protected:
     temp_dir dir;
@@ -106,7 +100,7 @@ protected:
 
 TEST_F(Firmware, LoginUsesTheFirmwaresRecordAndStoresNothing)
 {
-    write_table(dir.path() / "ibft.bin", boot_table(tgt.portal().port, "fw-secret-123"));
+    write_table_file(dir.path() / "ibft.bin", boot_table(tgt.portal().port, "fw-secret-123").span());
     auto r = adm({"-m", "fw"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("node.name = " + std::string(iqn) + "\n"), std::string::npos) << r.out;
@@ -140,7 +134,7 @@ TEST_F(Firmware, LoginUsesTheFirmwaresRecordAndStoresNothing)
 
 TEST_F(Firmware, AFailedLoginIsAFailedExit)
 {
-    write_table(dir.path() / "ibft.bin", boot_table(tgt.portal().port, "not-the-secret"));
+    write_table_file(dir.path() / "ibft.bin", boot_table(tgt.portal().port, "not-the-secret").span());
     auto r = adm({"-m", "fw", "-l"});
     EXPECT_EQ(r.exit_code, 24) << r.out << r.err; // ISCSI_ERR_LOGIN_AUTH_FAILED
     EXPECT_NE(r.err.find("Could not log into all portals"), std::string::npos) << r.err;
@@ -149,7 +143,7 @@ TEST_F(Firmware, AFailedLoginIsAFailedExit)
 
 TEST_F(Firmware, DiscoveryWritesFirmwareRecords)
 {
-    write_table(dir.path() / "ibft.bin", boot_table(tgt.portal().port, "fw-secret-123"));
+    write_table_file(dir.path() / "ibft.bin", boot_table(tgt.portal().port, "fw-secret-123").span());
     auto r = adm({"-m", "discovery", "-t", "fw"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::string const portal = "127.0.0.1:" + std::to_string(tgt.portal().port);
@@ -205,7 +199,7 @@ TEST(IscsistartNetwork, BringsUpTheFirmwaresNic)
     auto near = b.add(target_spec{.index = 0, .ip = ip4("192.168.77.5")});
     auto far = b.add(target_spec{.index = 1, .ip = ip4("10.77.0.5")});
     b.place(initiator_slot, init).place(nic0_slot, nic).place(target0_slot, near).place(target1_slot, far);
-    write_table(dir.path() / "ibft.bin", b.build());
+    write_table_file(dir.path() / "ibft.bin", b.build().span());
     std::string const start = std::string(ISCSISTART_BIN) + " -N --table " + (dir.path() / "ibft.bin").string();
     auto r = run_program({"unshare", "-n", "sh", "-c",
                           "ip link add fw0 address 52:54:00:77:00:01 type veth peer name fw1 && ip link set fw1 up && " +
@@ -228,7 +222,7 @@ TEST(IscsistartNetwork, BringsUpAnIpv6Nic)
                               .mac = {0x52, 0x54, 0x00, 0x77, 0x00, 0x02}});
     auto far = b.add(target_spec{.ip = ip6("2001:db8:9::5")});
     b.place(initiator_slot, init).place(nic0_slot, nic).place(target0_slot, far);
-    write_table(dir.path() / "ibft.bin", b.build());
+    write_table_file(dir.path() / "ibft.bin", b.build().span());
     std::string const start = std::string(ISCSISTART_BIN) + " -N --table " + (dir.path() / "ibft.bin").string();
     auto r = run_program({"unshare", "-n", "sh", "-c",
                           "ip link add fw0 address 52:54:00:77:00:02 type veth peer name fw1 && ip link set fw1 up && " +

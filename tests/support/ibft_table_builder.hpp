@@ -26,6 +26,10 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -295,5 +299,23 @@ private:
     std::vector<any_spec> parts_;
     std::vector<slot_value_t> slots_;
 };
+
+/// The bytes of a table file (a fixture, a dump); empty when unreadable.
+inline std::vector<std::byte> read_table_file(std::filesystem::path const& p)
+{
+    std::ifstream in(p, std::ios::binary);
+    std::vector<char> c{std::istreambuf_iterator<char>(in), {}};
+    std::vector<std::byte> b(c.size());
+    std::memcpy(b.data(), c.data(), c.size());
+    return b;
+}
+
+/// Writes a table (or a memory image holding one) to `p`, making its directory.
+inline void write_table_file(std::filesystem::path const& p, std::span<std::byte const> bytes)
+{
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary)
+        .write(reinterpret_cast<char const*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
 
 } // namespace iscsi::ibft::test

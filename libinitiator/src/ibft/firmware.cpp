@@ -1,5 +1,7 @@
 #include "iscsi/ibft/firmware.hpp"
 
+#include "iscsi/kernel/sysfs.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -29,13 +31,12 @@ std::optional<std::vector<std::byte>> read_bytes(fs::path const& p, std::size_t 
     return b;
 }
 
-/// A sysfs attribute without its trailing newline and padding ("" when absent).
+/// A sysfs attribute without trailing padding ("" when absent): firmware
+/// strings may be blank-padded, and open-iscsi strips them too.
 std::string attr(fs::path const& p)
 {
-    std::ifstream in(p);
-    std::string s;
-    std::getline(in, s);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r'))
+    auto s = kernel::sysfs_attribute(p);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\r'))
         s.pop_back();
     return s;
 }
@@ -105,19 +106,11 @@ result<firmware> from_table(std::span<std::byte const> bytes, std::string source
     return f;
 }
 
-/// Directories named like `prefix`N under `dir`, in N order.
-std::vector<fs::path> numbered(fs::path const& dir, std::string const& prefix)
+/// The entries `prefix`N under `dir`, in N order.
+std::vector<fs::path> numbered(fs::path const& dir, std::string_view prefix)
 {
-    std::vector<std::pair<int, fs::path>> v;
-    std::error_code ec;
-    for (auto const& d : fs::directory_iterator(dir, ec)) {
-        auto name = d.path().filename().string();
-        if (name.rfind(prefix, 0) == 0 && name.size() > prefix.size())
-            v.emplace_back(std::atoi(name.c_str() + prefix.size()), d.path());
-    }
-    std::sort(v.begin(), v.end());
     std::vector<fs::path> out;
-    for (auto& [n, p] : v)
+    for (auto& [n, p] : kernel::numbered_entries(dir, prefix))
         out.push_back(std::move(p));
     return out;
 }

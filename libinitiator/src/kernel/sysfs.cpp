@@ -34,14 +34,22 @@ std::string sysfs_attribute(fs::path const& file)
     return v;
 }
 
+std::vector<std::pair<std::uint32_t, fs::path>> numbered_entries(fs::path const& dir, std::string_view prefix)
+{
+    std::vector<std::pair<std::uint32_t, fs::path>> out;
+    std::error_code ec;
+    for (auto const& e : fs::directory_iterator(dir, ec))
+        if (auto n = number_after(e.path().filename().string(), prefix))
+            out.emplace_back(*n, e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 std::vector<std::uint32_t> sysfs_hosts(fs::path const& root)
 {
     std::vector<std::uint32_t> hosts;
-    std::error_code ec;
-    for (auto const& e : fs::directory_iterator(root / "class/iscsi_host", ec))
-        if (auto h = number_after(e.path().filename().string(), "host"))
-            hosts.push_back(*h);
-    std::sort(hosts.begin(), hosts.end());
+    for (auto const& [h, path] : numbered_entries(root / "class/iscsi_host", "host"))
+        hosts.push_back(h);
     return hosts;
 }
 
@@ -89,14 +97,8 @@ std::optional<sysfs_session> read_sysfs_session(fs::path const& root, std::uint3
 
 std::vector<sysfs_session> sysfs_sessions(fs::path const& root)
 {
-    std::vector<std::uint32_t> sids;
-    std::error_code ec;
-    for (auto const& e : fs::directory_iterator(root / "class/iscsi_session", ec))
-        if (auto sid = number_after(e.path().filename().string(), "session"))
-            sids.push_back(*sid);
-    std::sort(sids.begin(), sids.end());
     std::vector<sysfs_session> out;
-    for (auto sid : sids)
+    for (auto const& [sid, path] : numbered_entries(root / "class/iscsi_session", "session"))
         if (auto s = read_sysfs_session(root, sid))
             out.push_back(std::move(*s));
     return out;

@@ -45,22 +45,6 @@ void make_sysfs(fs::path const& capture, fs::path const& sys)
     fs::create_symlink("../../../devices/pci0000:00/0000:00:03.0", sys / "bus/pci/devices/0000:00:03.0");
 }
 
-void write_file(fs::path const& p, std::span<std::byte const> bytes)
-{
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary).write(reinterpret_cast<char const*>(bytes.data()),
-                                              static_cast<std::streamsize>(bytes.size()));
-}
-
-std::vector<std::byte> read_bytes(fs::path const& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    std::vector<char> c{std::istreambuf_iterator<char>(in), {}};
-    std::vector<std::byte> b(c.size());
-    std::memcpy(b.data(), c.data(), c.size());
-    return b;
-}
-
 class RealBoot : public ::testing::TestWithParam<char const*> {
 protected:
     iscsi::test::temp_dir dir;
@@ -89,7 +73,7 @@ INSTANTIATE_TEST_SUITE_P(IpxeUnderQemu, RealBoot,
 
 TEST(Record, OpenIscsisLayoutWithSecretsMaskedUnlessAsked)
 {
-    auto t = parse(read_bytes(fixtures / "ibft-bios-chap-mutual.bin"));
+    auto t = parse(test::read_table_file(fixtures / "ibft-bios-chap-mutual.bin"));
     ASSERT_TRUE(t);
     std::vector<std::string> w;
     auto e = boot_entries(*t, w);
@@ -123,7 +107,7 @@ TEST(Record, OpenIscsisLayoutWithSecretsMaskedUnlessAsked)
 
 TEST(Record, AFirmwareLoginUsesTpgt1AndTheFirmwaresChap)
 {
-    auto t = parse(read_bytes(fixtures / "ibft-bios-chap-mutual.bin"));
+    auto t = parse(test::read_table_file(fixtures / "ibft-bios-chap-mutual.bin"));
     ASSERT_TRUE(t);
     std::vector<std::string> w;
     auto const e = boot_entries(*t, w);
@@ -219,14 +203,14 @@ class Sources : public ::testing::Test {
 protected:
     iscsi::test::temp_dir dir;
     fs::path sys = dir.path() / "sys";
-    std::vector<std::byte> table = read_bytes(fixtures / "ibft-bios.bin");
+    std::vector<std::byte> table = test::read_table_file(fixtures / "ibft-bios.bin");
     firmware_options opts() const { return {.sys = sys, .mem = dir.path() / "mem", .table_file = {}}; }
 };
 
 TEST_F(Sources, TheAcpiTableComesFirst)
 {
     make_sysfs(fixtures / "ibft-bios-sysfs.txt", sys);
-    write_file(sys / "firmware/acpi/tables/iBFT", table);
+    test::write_table_file(sys / "firmware/acpi/tables/iBFT", table);
     auto f = read_firmware(opts());
     ASSERT_TRUE(f) << f.error().message();
     EXPECT_EQ(f->source, (sys / "firmware/acpi/tables/iBFT").string());
@@ -238,7 +222,7 @@ TEST_F(Sources, BroadcomsSignatureIsAcceptedToo)
     auto bift = table;
     std::memcpy(bift.data(), "BIFT", 4);
     bift[9] = static_cast<std::byte>(std::to_integer<int>(bift[9]) + ('i' - 'B') + ('B' - 'I'));
-    write_file(sys / "firmware/acpi/tables/BIFT", bift);
+    test::write_table_file(sys / "firmware/acpi/tables/BIFT", bift);
     auto f = read_firmware(opts());
     ASSERT_TRUE(f) << f.error().message();
     EXPECT_EQ(f->entries.size(), 1U);
@@ -276,7 +260,7 @@ TEST_F(Sources, ThenOnABiosBootAScanOfLowMemory)
     // Where iPXE put the table on the captured BIOS boot (0x9e620).
     std::vector<std::byte> mem(0x100000);
     std::memcpy(mem.data() + 0x9e620, table.data(), table.size());
-    write_file(dir.path() / "mem", mem);
+    test::write_table_file(dir.path() / "mem", mem);
     fs::create_directories(sys / "firmware");
     auto f = read_firmware(opts());
     ASSERT_TRUE(f) << f.error().message();

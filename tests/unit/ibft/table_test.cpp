@@ -4,6 +4,8 @@
 // against tables built here for what those do not show.
 #include "iscsi/ibft/table.hpp"
 
+#include "support/ibft_table_builder.hpp"
+
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -20,15 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 fs::path const fixtures = fs::path(ISCSI_TEST_FIXTURES) / "ibft";
-
-std::vector<std::byte> read_bytes(fs::path const& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    std::vector<char> c{std::istreambuf_iterator<char>(in), {}};
-    std::vector<std::byte> b(c.size());
-    std::memcpy(b.data(), c.data(), c.size());
-    return b;
-}
 
 std::string trim(std::string s)
 {
@@ -128,7 +121,7 @@ class RealFirmware : public ::testing::TestWithParam<char const*> {};
 TEST_P(RealFirmware, OurViewEqualsTheKernels)
 {
     std::string const name = GetParam();
-    auto bytes = read_bytes(fixtures / (name + ".bin"));
+    auto bytes = test::read_table_file(fixtures / (name + ".bin"));
     ASSERT_FALSE(bytes.empty());
     auto t = parse(bytes, {.reject_bad_checksum = true});
     ASSERT_TRUE(t) << t.error().message();
@@ -144,7 +137,7 @@ INSTANTIATE_TEST_SUITE_P(IpxeUnderQemu, RealFirmware,
 
 TEST(Table, EveryTruncationIsRefusedOrReadWithinBounds)
 {
-    auto bytes = read_bytes(fixtures / "ibft-bios-chap-mutual.bin");
+    auto bytes = test::read_table_file(fixtures / "ibft-bios-chap-mutual.bin");
     for (std::size_t n = 0; n < bytes.size(); ++n) {
         auto t = parse(std::span<std::byte const>(bytes.data(), n));
         EXPECT_FALSE(t) << "a table cut at " << n << " of " << bytes.size() << " bytes";
@@ -156,7 +149,7 @@ TEST(Table, EveryTruncationIsRefusedOrReadWithinBounds)
 
 TEST(Table, BadChecksumIsAWarningUnlessRefused)
 {
-    auto bytes = read_bytes(fixtures / "ibft-bios.bin");
+    auto bytes = test::read_table_file(fixtures / "ibft-bios.bin");
     bytes[9] = static_cast<std::byte>(std::to_integer<int>(bytes[9]) + 1);
     auto t = parse(bytes);
     ASSERT_TRUE(t);
@@ -167,7 +160,7 @@ TEST(Table, BadChecksumIsAWarningUnlessRefused)
 
 TEST(Table, AStringOutsideTheTableIsDroppedWithAWarning)
 {
-    auto bytes = read_bytes(fixtures / "ibft-bios-chap-mutual.bin");
+    auto bytes = test::read_table_file(fixtures / "ibft-bios-chap-mutual.bin");
     // target0's CHAP secret offset (structure at 0x180, field at +44) far away.
     bytes[0x180 + 44] = std::byte{0xf0};
     bytes[0x180 + 45] = std::byte{0xff};
@@ -186,7 +179,7 @@ TEST(Table, AStringOutsideTheTableIsDroppedWithAWarning)
 
 TEST(Table, FoundInAMemoryScanOn16ByteBoundaries)
 {
-    auto bytes = read_bytes(fixtures / "ibft-bios.bin");
+    auto bytes = test::read_table_file(fixtures / "ibft-bios.bin");
     std::vector<std::byte> memory(0x2000);
     std::memcpy(memory.data() + 0x1230, bytes.data(), bytes.size());
     memory[0x100] = std::byte{'i'}; // a stray signature that is not a table

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <system_error>
 #include <vector>
 
@@ -29,6 +31,10 @@ struct sysfs_session {
 
 /// The first line of a sysfs attribute file ("" when unreadable).
 [[nodiscard]] std::string sysfs_attribute(std::filesystem::path const& file);
+/// The entries of `dir` named `prefix` and a number ("session12",
+/// "target0"), by ascending number; others are left out.
+[[nodiscard]] std::vector<std::pair<std::uint32_t, std::filesystem::path>>
+numbered_entries(std::filesystem::path const& dir, std::string_view prefix);
 
 /// The iSCSI hosts under `root` (class/iscsi_host/hostN), ascending.
 [[nodiscard]] std::vector<std::uint32_t> sysfs_hosts(std::filesystem::path const& root);
