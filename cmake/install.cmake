@@ -48,3 +48,19 @@ install(PROGRAMS initramfs-hooks/initramfs-tools/hooks/iscsi-initiator
         DESTINATION ${ISCSI_INITRAMFS_TOOLS_DIR}/hooks)
 install(PROGRAMS initramfs-hooks/initramfs-tools/scripts/local-top/iscsi-initiator
         DESTINATION ${ISCSI_INITRAMFS_TOOLS_DIR}/scripts/local-top)
+install(FILES initramfs-hooks/lib/iscsi-initiator-lib.sh
+        DESTINATION ${ISCSI_INITRAMFS_TOOLS_DIR}/scripts RENAME iscsi-initiator-lib)
+
+# The dracut module, where dracut looks for modules, with the shared
+# library beside its scripts, and the dracut.conf.d file that leaves out
+# dracut's own iscsi module (open-iscsi's).
+set(ISCSI_DRACUT_DIR "/usr/lib/dracut" CACHE PATH "dracut's directory (modules.d, dracut.conf.d)")
+install(PROGRAMS initramfs-hooks/dracut/95iscsi-initiator/module-setup.sh
+                 initramfs-hooks/dracut/95iscsi-initiator/parse-iscsi-initiator.sh
+                 initramfs-hooks/dracut/95iscsi-initiator/iscsi-initiator-root.sh
+                 initramfs-hooks/dracut/95iscsi-initiator/iscsi-initiator-generator.sh
+        DESTINATION ${ISCSI_DRACUT_DIR}/modules.d/95iscsi-initiator)
+install(FILES initramfs-hooks/lib/iscsi-initiator-lib.sh
+        DESTINATION ${ISCSI_DRACUT_DIR}/modules.d/95iscsi-initiator)
+install(FILES initramfs-hooks/dracut/dracut.conf.d/iscsi-initiator.conf
+        DESTINATION ${ISCSI_DRACUT_DIR}/dracut.conf.d)

@@ -1,14 +1,25 @@
 #!/bin/sh
-# Usage: root-iscsi-test.sh LOCAL-TOP-SCRIPT
-# The root=iscsi:... parser of our initramfs-tools local-top script
-# (initramfs-hooks/initramfs-tools/scripts/local-top/iscsi-initiator),
-# run outside the initramfs through its "parse-root-iscsi STRING" and
-# "mask-root-iscsi STRING" entries, with every POSIX shell at hand (dash,
-# busybox sh: the initramfs's). Well-formed strings give their fields;
-# malformed ones exit 1 with a reason on stderr that holds no secret.
+# Usage: root-iscsi-test.sh LIB
+# The root=iscsi:... parser that our initramfs-tools script and dracut
+# module share (initramfs-hooks/lib/iscsi-initiator-lib.sh), sourced
+# outside the initramfs by every POSIX shell at hand (dash, busybox sh: the
+# images' shells). Well-formed strings give their fields; malformed ones
+# give status 1 and a reason that holds no secret.
 set -u
-script=$1
-[ -r "$script" ] || { echo "no $script"; exit 1; }
+lib=$1
+[ -r "$lib" ] || { echo "no $lib"; exit 1; }
+# shellcheck disable=SC2016 # the inner shell's variables
+parse='. "$1"
+if parse_root_iscsi "$2"; then
+    echo "user=$RI_USER secret=$RI_SECRET in_user=$RI_IN_USER in_secret=$RI_IN_SECRET" \
+        "server=$RI_SERVER port=$RI_PORT iface=$RI_IFACE netdev=$RI_NETDEV lun=$RI_LUN target=$RI_TARGET"
+    exit 0
+fi
+echo "root=iscsi:$(mask_root_iscsi "$2"): $RI_ERROR" >&2
+exit 1'
+# shellcheck disable=SC2016
+mask='. "$1"; mask_root_iscsi "$2"'
+
 shells=
 for sh in dash "busybox sh" bash; do
     command -v "${sh%% *}" > /dev/null || continue
@@ -19,7 +30,7 @@ fail() { echo "FAIL [$sh] $*"; failures=$((failures + 1)); }
 
 # ok STRING FIELDS: parses into exactly FIELDS.
 ok() {
-    _got=$($sh "$script" parse-root-iscsi "$1" 2>&1)
+    _got=$($sh -c "$parse" sh "$lib" "$1" 2>&1)
     _rc=$?
     [ "$_rc" = 0 ] || { fail "'$1': exit $_rc: $_got"; return; }
     [ "$_got" = "$2" ] || fail "'$1':
@@ -28,7 +39,7 @@ ok() {
 }
 # bad STRING REASON: exit 1 and stderr "root=iscsi:MASKED: REASON...".
 bad() {
-    _err=$($sh "$script" parse-root-iscsi "$1" 2>&1 > /dev/null)
+    _err=$($sh -c "$parse" sh "$lib" "$1" 2>&1 > /dev/null)
     _rc=$?
     [ "$_rc" = 1 ] || { fail "'$1': exit $_rc, expected 1 ($_err)"; return; }
     case "$_err" in
@@ -101,7 +112,7 @@ for sh in $shells; do
     for m in "vminit:s3cret@10.0.2.2::3260:1:$T=vminit:***@10.0.2.2::3260:1:$T" \
         "vminit:s3cret:vmtarget:t4rget@10.0.2.2::3260:1:$T=vminit:***:vmtarget:***@10.0.2.2::3260:1:$T" \
         "10.0.2.2::3260:1:$T=10.0.2.2::3260:1:$T"; do
-        _got=$($sh "$script" mask-root-iscsi "${m%%=*}")
+        _got=$($sh -c "$mask" sh "$lib" "${m%%=*}")
         [ "$_got" = "${m#*=}" ] || fail "mask of '${m%%=*}': '$_got', expected '${m#*=}'"
     done
     echo "[$sh] done"
