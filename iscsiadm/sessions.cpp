@@ -23,6 +23,21 @@ bool has_sessions()
     return fs::directory_iterator(sysfs_root() / "class/iscsi_session", ec) != fs::directory_iterator();
 }
 
+std::vector<boot_session> boot_sessions()
+{
+    fs::path file = "/run/initramfs/iscsi.sessions";
+    if (char const* env = std::getenv("ISCSI_BOOT_SESSIONS"); env && *env)
+        file = env;
+    std::vector<boot_session> out;
+    std::ifstream in(file);
+    boot_session s;
+    std::string rest;
+    // A malformed line stops the reading: what came before it still counts.
+    while (in >> s.sid >> s.target && std::getline(in, rest))
+        out.push_back(s);
+    return out;
+}
+
 namespace {
 
 /// SCSI peripheral types with a block device: disk, CD/DVD, optical, RBC.

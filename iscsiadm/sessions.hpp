@@ -32,6 +32,19 @@ struct devices_wait {
 };
 [[nodiscard]] devices_wait wait_for_devices(std::uint32_t sid, double timeout_s);
 
+/**
+ * The sessions the initramfs made for the root file system, as its scripts
+ * list them in /run/initramfs/iscsi.sessions (initramfs-hooks/README.md:
+ * "SID TARGET ADDRESS PORT TPGT HOW" a line), or in the file
+ * ISCSI_BOOT_SESSIONS names. No file: none. `-U` never logs these out,
+ * whatever their node records say: / is on them until the kernel powers off.
+ */
+struct boot_session {
+    std::uint32_t sid = 0;
+    std::string target;
+};
+[[nodiscard]] std::vector<boot_session> boot_sessions();
+
 /// "127.0.0.1:3260,1", "[fd00::1]:3260,1": a portal as open-iscsi prints it.
 [[nodiscard]] std::string portal_text(std::string const& address, std::string const& port, std::string const& tpgt);
 

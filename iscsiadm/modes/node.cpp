@@ -233,11 +233,18 @@ std::optional<std::vector<daemon_session>> selected_sessions(options const& o, b
 /// -U WHICH, open-iscsi's rules: only sessions that have a node record
 /// (a firmware or initramfs root session has none) and whose record is not
 /// node.startup = onboot (the root disk: logging it out would leave the
-/// machine without its file system), matching WHICH.
+/// machine without its file system), matching WHICH. Beyond open-iscsi,
+/// never a session the initramfs made for the root (boot_sessions()),
+/// even when a record for its target says automatic: shutdown runs -U all
+/// while / is still mounted.
 std::vector<daemon_session> logout_all_matches(context& ctx, std::vector<daemon_session> sessions,
                                                std::string const& which)
 {
+    auto const boot = boot_sessions();
     std::erase_if(sessions, [&](daemon_session const& s) {
+        if (std::any_of(boot.begin(), boot.end(),
+                        [&](boot_session const& b) { return b.sid == s.sid && b.target == s.key.target; }))
+            return true;
         auto r = ctx.db().read_node(s.key);
         return !r || r->startup == db::startup_mode::onboot || !startup_is(*r, which);
     });

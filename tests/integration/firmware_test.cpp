@@ -80,7 +80,7 @@ protected:
             EXPECT_EQ(daemon.wait_for_exit(10s), 0);
         }
         for (auto const* v : {"ISCSI_ROOT", "ISCSID_SOCKET", "ISCSID_USER_DIR", "ISCSID_BY_PATH_DIR", "ISCSI_FUSE_BIN",
-                              "ISCSI_IBFT_TABLE"})
+                              "ISCSI_IBFT_TABLE", "ISCSI_BOOT_SESSIONS"})
             ::unsetenv(v);
         std::error_code ec;
         if (!sock_dir.empty())
@@ -170,6 +170,19 @@ TEST_F(Firmware, DiscoveryWritesFirmwareRecords)
     r = adm({"-m", "node", "-T", iqn, "-p", portal, "-o", "update", "-n", "node.startup", "-v", "manual"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(adm({"-m", "node", "-U", "automatic"}).exit_code, 21);
+    // ... unless the initramfs listed it as a root session
+    // (/run/initramfs/iscsi.sessions): then no record makes -U log it out.
+    auto const sessions = adm({"-m", "session"}).out; // "tcp: [SID] portal,tpgt iqn (non-flash)"
+    auto const open = sessions.find('['), close = sessions.find(']');
+    ASSERT_NE(close, std::string::npos) << sessions;
+    std::string const sid = sessions.substr(open + 1, close - open - 1);
+    std::ofstream(dir.path() / "iscsi.sessions")
+        << sid << " " << iqn << " 127.0.0.1 " << tgt.portal().port << " 1 firmware\n";
+    ::setenv("ISCSI_BOOT_SESSIONS", (dir.path() / "iscsi.sessions").c_str(), 1);
+    r = adm({"-m", "node", "-U", "manual"});
+    EXPECT_EQ(r.exit_code, 21) << r.out << r.err;
+    EXPECT_NE(adm({"-m", "session"}).out.find(iqn), std::string::npos) << "the root session is still there";
+    ::unsetenv("ISCSI_BOOT_SESSIONS");
     r = adm({"-m", "node", "-U", "manual"});
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_NE(r.out.find("Logout of [sid: "), std::string::npos) << r.out;
