@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <type_traits>
@@ -257,6 +258,11 @@ void kernel_link::dispatch(k::incoming const& e)
 
 std::string load_module(char const* name)
 {
+    // Loaded already (by the initramfs, say): nothing to do, and a root
+    // without this kernel's /lib/modules must not make it look missing.
+    std::error_code ec;
+    if (std::filesystem::exists(std::filesystem::path("/sys/module") / name, ec))
+        return {};
     kmod_ctx* ctx = kmod_new(nullptr, nullptr);
     if (!ctx)
         return "libkmod cannot start";

@@ -32,7 +32,8 @@ namespace iscsid {
 namespace asio = boost::asio;
 
 /// Loads kernel module `name` and what it depends on (libkmod, as modprobe
-/// would). Returns an error text, or empty on success (also when built in).
+/// would). Returns an error text, or empty on success (also when built in or
+/// loaded already).
 [[nodiscard]] std::string load_module(char const* name);
 
 /// An owned file descriptor (RAII, STYLE habit 10).

@@ -24,6 +24,9 @@ if [ -e /tmp/iscsi-initiator.done ]; then
     # Logged in; at the timeout, say so if root=iscsi:'s LUN never came.
     _root=$(getarg root=)
     if [ "$mode" = timeout ] && [ ! -e /dev/root ] && [ "${_root#iscsi:}" != "$_root" ]; then
+        case "${_root#iscsi:}" in
+            "" | ibft | firmware) die "iSCSI: logged in to the firmware's targets, but no iSCSI disk appeared" ;;
+        esac
         parse_root_iscsi "${_root#iscsi:}"
         die "iSCSI: logged in to $RI_TARGET, but its LUN $RI_LUN did not appear"
     fi

@@ -82,13 +82,22 @@ case "$root" in
         # exists. (Written before udevd starts: this hook runs first.)
         # dracut mounts root=/dev/root like any block device; with systemd,
         # iscsi-initiator-generator.sh made sysroot.mount for it.
-        parse_root_iscsi "${root#iscsi:}"
-        printf 'SUBSYSTEM=="block", ENV{DEVTYPE}=="disk", SYMLINK=="disk/by-path/ip-*:%s-iscsi-%s-lun-%s", SYMLINK+="root"\n' \
-            "$RI_PORT" "$RI_TARGET" "$RI_LUN" > /etc/udev/rules.d/99-iscsi-initiator-root.rules
+        # root=iscsi: and root=iscsi:ibft: the firmware's target, whose
+        # LUN is not known yet: the first iSCSI disk.
+        ii_link='disk/by-path/ip-*-iscsi-*-lun-*'
+        case "${root#iscsi:}" in
+            "" | ibft | firmware) ;;
+            *)
+                parse_root_iscsi "${root#iscsi:}"
+                ii_link="disk/by-path/ip-*:$RI_PORT-iscsi-$RI_TARGET-lun-$RI_LUN"
+                ;;
+        esac
+        printf 'SUBSYSTEM=="block", ENV{DEVTYPE}=="disk", SYMLINK=="%s", SYMLINK+="root"\n' \
+            "$ii_link" > /etc/udev/rules.d/99-iscsi-initiator-root.rules
         root=/dev/root
         # shellcheck disable=SC2034 # dracut's: it knows how to mount root
         rootok=1
         ;;
 esac
 unset -f ii_add
-unset ii_roots ii_r ii_n ii_args ii_firmware
+unset ii_roots ii_r ii_n ii_args ii_firmware ii_link

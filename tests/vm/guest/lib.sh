@@ -315,3 +315,25 @@ root_session_adopted() {
     [ -d "/sys/class/iscsi_session/session$sid" ] || fail "session $sid went away with iscsid"
     log "iscsid adopted session $sid: $_got"
 }
+
+# systemd_units_adopted: on the systemd root (init=systemd), this project's
+# units did their part at boot: iscsid runs (started through iscsid.socket
+# by iscsid-adopt.service) and shows the root's session (sid, from
+# root_on_iscsi) as open-iscsi would; iscsi.service ran -L automatic over
+# the node record make-rootboot wrote for the root's target, which found
+# the session there.
+systemd_units_adopted() {
+    for _u in iscsid.socket iscsid.service iscsid-adopt.service iscsi.service; do
+        _st=$(systemctl show -P ActiveState "$_u")
+        [ "$_st" = active ] || fail "$_u is $_st: $(systemctl status --no-pager "$_u" 2>&1)
+$(journalctl -b --no-pager -o cat -u iscsid.service -u iscsid-adopt.service -u iscsi.service 2>&1 | tail -n 30)"
+    done
+    _got=$(iscsiadm -m session 2>&1) || fail "iscsiadm -m session: $_got"
+    [ "$_got" = "tcp: [$sid] $SANBOOT_HOST:3260,1 $SANBOOT_IQN (non-flash)" ] ||
+        fail "iscsiadm -m session: '$_got'"
+    _st=$(iscsiadm -m node -T "$SANBOOT_IQN" -p "$SANBOOT_HOST:3260" | sed -n 's/^node.startup = //p')
+    [ "$_st" = automatic ] || fail "the root target's node record says node.startup = '$_st'"
+    [ "$(ls /sys/class/iscsi_session)" = "session$sid" ] ||
+        fail "sessions after iscsi.service: $(ls /sys/class/iscsi_session)"
+    log "systemd: iscsid.service active (adopted session $sid), iscsi.service active; $_got"
+}
