@@ -9,8 +9,10 @@
 # firmware's (iscsistart -N, then -b) and one per root=iscsi:/netroot=
 # word (iscsistart -i -t -g -a -p ...). A try that fails is tried again
 # next round (at most every 3 s): the NIC's driver, a DHCP lease or the
-# target may come late. At the timeout what is still missing ends the
-# boot in dracut's emergency, naming the target and iscsistart's error.
+# target may come late. At the timeout (dracut's, or two thirds of
+# rd.retry after the first try, whichever comes first) what is still
+# missing ends the boot through dracut's die, naming the target and
+# iscsistart's error.
 # Done: /tmp/iscsi-initiator.done, and /run/initramfs/iscsi.sessions for
 # the real root.
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -47,6 +49,14 @@ if [ "$mode" != timeout ] && [ -e /tmp/iscsi-initiator.last-try ]; then
     [ "$(now)" -ge $((last + 3)) ] || exit 1
 fi
 now > /tmp/iscsi-initiator.last-try
+# The last round: two thirds of rd.retry (default 180 s) after the first,
+# in seconds. dracut counts its own timeout in rounds of its loop, which
+# failing logins slow down (a refused boot took 140 s for rd.retry=30).
+[ -e /tmp/iscsi-initiator.first-try ] || now > /tmp/iscsi-initiator.first-try
+read -r first < /tmp/iscsi-initiator.first-try
+retry=$(getarg rd.retry -d rd_retry=)
+case "$retry" in "" | *[!0-9]*) retry=180 ;; esac
+[ "$(now)" -ge $((first + retry * 2 / 3)) ] && mode=timeout
 
 # The table's NIC (rd.iscsi.ibft, ip=ibft), then its targets.
 firmware_login() {
