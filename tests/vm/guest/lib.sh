@@ -337,3 +337,15 @@ $(journalctl -b --no-pager -o cat -u iscsid.service -u iscsid-adopt.service -u i
         fail "sessions after iscsi.service: $(ls /sys/class/iscsi_session)"
     log "systemd: iscsid.service active (adopted session $sid), iscsi.service active; $_got"
 }
+
+# no_firmware_table: the machine booted without an iBFT (rootboot
+# ibft=no): the kernel shows none, and our iscsiadm, which also reads the
+# ACPI table and scans low memory, finds none (21, open-iscsi's "no
+# objects found").
+no_firmware_table() {
+    [ ! -e /sys/firmware/ibft ] || fail "/sys/firmware/ibft exists: $(ls /sys/firmware/ibft)"
+    _rc=0
+    _out=$(iscsiadm -m fw 2>&1) || _rc=$?
+    [ "$_rc" = 21 ] || fail "iscsiadm -m fw exited $_rc, expected 21: $_out"
+    log "no firmware table: iscsiadm -m fw says '$_out'"
+}
