@@ -33,6 +33,12 @@ foreach(unit ${ISCSI_UNIT_TEMPLATES})
     install(FILES ${PROJECT_BINARY_DIR}/conf/systemd/${unit} DESTINATION ${ISCSI_SYSTEMD_UNITDIR})
 endforeach()
 
+# Keeps network managers off the NIC of a root on iSCSI (systemd runs every
+# generator in <prefix>/lib/systemd/system-generators at boot).
+set(ISCSI_SYSTEMD_GENERATORDIR "lib/systemd/system-generators" CACHE PATH
+    "Where systemd generators go, relative to the prefix")
+install(PROGRAMS conf/systemd/iscsi-boot-network-generator DESTINATION ${ISCSI_SYSTEMD_GENERATORDIR})
+
 install(FILES conf/bash-completion/iscsiadm DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
 install(FILES docs/man/iscsiadm.8 docs/man/iscsistart.8 docs/man/iscsi-iname.8 DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
 install(FILES docs/man/iscsid.conf.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)

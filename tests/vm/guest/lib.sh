@@ -335,7 +335,16 @@ $(journalctl -b --no-pager -o cat -u iscsid.service -u iscsid-adopt.service -u i
     [ "$_st" = automatic ] || fail "the root target's node record says node.startup = '$_st'"
     [ "$(ls /sys/class/iscsi_session)" = "session$sid" ] ||
         fail "sessions after iscsi.service: $(ls /sys/class/iscsi_session)"
-    log "systemd: iscsid.service active (adopted session $sid), iscsi.service active; $_got"
+    # systemd-networkd runs with a catch-all DHCP .network; the boot NIC
+    # has our generator's file (iscsi-boot-network-generator).
+    [ "$(systemctl show -P ActiveState systemd-networkd.service)" = active ] || fail "systemd-networkd is not active"
+    # (networkd's state file: networkctl needs D-Bus, which this root lacks.)
+    _state=/run/systemd/netif/links/$(cat "/sys/class/net/$nic/ifindex")
+    _file=$(sed -n 's/^NETWORK_FILE=//p' "$_state" 2> /dev/null)
+    [ "$_file" = "/run/systemd/network/05-iscsi-boot-$nic.network" ] ||
+        fail "networkd configures $nic from '$_file': $(cat "$_state" 2>&1)"
+    log "systemd: iscsid.service active (adopted session $sid), iscsi.service active; $_got;" \
+        "networkd configures $nic from $_file"
 }
 
 # no_firmware_table: the machine booted without an iBFT (rootboot
