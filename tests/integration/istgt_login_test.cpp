@@ -53,7 +53,8 @@ TEST_F(IstgtLogin, ChapMd5)
         << client.diag.message;
     EXPECT_TRUE(client.session().login_info().authenticated);
     EXPECT_TRUE(client.write_read_verify(istgt_process::disk_lun, 0, 16));
-    EXPECT_FALSE(client.logout());
+    auto ec = client.logout();
+    EXPECT_FALSE(ec) << ec.message() << ": " << client.diag.message;
 }
 
 TEST_F(IstgtLogin, MutualChap)
@@ -61,7 +62,8 @@ TEST_F(IstgtLogin, MutualChap)
     auto creds = chap("dave", "dave-secret-12", std::pair<std::string, std::string>{"istgt", "istgt-secret-9"});
     ASSERT_FALSE(client.login(target->portal(), login_to(mutual_disk, creds))) << client.diag.message;
     EXPECT_TRUE(client.session().login_info().mutual);
-    EXPECT_FALSE(client.logout());
+    auto ec = client.logout();
+    EXPECT_FALSE(ec) << ec.message() << ": " << client.diag.message;
 }
 
 TEST_F(IstgtLogin, WrongSecretIsAnAuthorizationFailure)

@@ -293,8 +293,16 @@ void session_machine::on_transport_error(std::error_code ec, time_point now)
         actions_.push_back(disconnect{});
         return login_failed(ec, std::move(detail), now);
     }
-    case conn_state::logged_in:
-    case conn_state::in_logout: return connection_failed(ec, ec.message(), now);
+    case conn_state::logged_in: return connection_failed(ec, ec.message(), now);
+    case conn_state::in_logout: {
+        // The Logout went out after every command had completed
+        // (maybe_send_logout), and a target may drop the connection as it
+        // ends the session instead of answering first (istgt does, now and
+        // then). Nothing is left to lose or to recover: the session is over.
+        std::string detail = "the connection ended before the Logout Response (" + ec.message() + ")";
+        actions_.push_back(disconnect{});
+        return end({}, std::move(detail));
+    }
     case conn_state::free: return;
     }
 }

@@ -257,6 +257,19 @@ TEST_F(SessionMachine, LogoutWithoutAnswerEndsAtTheLogoutTimeout)
     EXPECT_TRUE(m_.error());
 }
 
+TEST_F(SessionMachine, ConnectionEndingDuringLogoutEndsTheSessionWithoutRecovery)
+{
+    start_and_log_in();
+    m_.logout(now_);
+    (void)sent<pdu::logout_request>();
+    m_.on_transport_error(transport::errc::connection_closed, now_);
+    expect_disconnect();
+    EXPECT_TRUE(m_.ended());
+    EXPECT_FALSE(m_.error()) << "the target ended the session with the connection";
+    EXPECT_FALSE(m_.poll_timeout()) << "no reconnect";
+    EXPECT_TRUE(idle());
+}
+
 TEST_F(SessionMachine, TargetRequestedLogoutRecoversTheSession)
 {
     start_and_log_in();
