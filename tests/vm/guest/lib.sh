@@ -264,12 +264,13 @@ login_refused() {
 
 # --- root on iSCSI (scenarios headed "# vm: rootboot ..."; tests/vm/rootboot) ---
 # They run on the booted root file system, from its /sbin/init.
-# root_on_iscsi HOW INITIATOR [ADDRESS]: / is mounted from LUN 1 of the only
-# iSCSI session, which INITIATOR made to the boot target at ADDRESS
-# (default SANBOOT_HOST, port 3260); the initramfs listed it
+# root_on_iscsi HOW INITIATOR [ADDRESS [NIC-ADDRESS]]: / is mounted from
+# LUN 1 of the only iSCSI session, which INITIATOR made to the boot target
+# at ADDRESS (default SANBOOT_HOST, port 3260); the initramfs listed it
 # in /run/initramfs/iscsi.sessions as made by HOW (firmware or manual) and
 # named its NIC in /run/initramfs/open-iscsi.interface, which is the one
-# holding 10.0.2.15 (udev names it: ens3). Sets nic to its name.
+# holding NIC-ADDRESS, as `ip addr` shows it (default "inet 10.0.2.15/24";
+# udev names the NIC ens3). Sets nic to its name.
 root_on_iscsi() {
     the_session
     _sys=/sys/class/iscsi_session/session$sid
@@ -285,8 +286,8 @@ root_on_iscsi() {
     [ "$(cat /run/initramfs/iscsi.sessions)" = "$_line" ] ||
         fail "/run/initramfs/iscsi.sessions: '$(cat /run/initramfs/iscsi.sessions)', expected '$_line'"
     nic=$(cat /run/initramfs/open-iscsi.interface)
-    ip addr show "$nic" | grep -q "inet 10.0.2.15/24 " ||
-        fail "open-iscsi.interface names '$nic', which has not 10.0.2.15: $(ip addr)"
+    ip addr show "$nic" | grep -q "${4:-inet 10.0.2.15/24} " ||
+        fail "open-iscsi.interface names '$nic', which has not ${4:-inet 10.0.2.15/24}: $(ip addr)"
     log "/ is /dev/$_disk, LUN 1 of session $sid ($2 to $SANBOOT_IQN) over $nic, recorded as $1"
 }
 # session_chap SID USER [USER_IN]: session SID logged in with CHAP as USER
