@@ -13,6 +13,7 @@ fail() { echo "FAIL $*"; failures=$((failures + 1)); }
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 export ISCSI_GENERATOR_RUN="$t/run" ISCSI_BOOT_NIC_FILE="$t/run/initramfs/open-iscsi.interface"
+export ISCSI_GENERATOR_ETC="$t/etc"
 
 # No file: nothing.
 mkdir -p "$t/run/initramfs"
@@ -28,12 +29,23 @@ grep -qx 'KeepConfiguration=yes' "$n" || fail "$n: no KeepConfiguration=yes"
 grep -qx 'DHCP=no' "$n" || fail "$n: not DHCP=no: $(cat "$n")"
 m="$t/run/NetworkManager/conf.d/90-iscsi-boot-ens3.conf"
 grep -qx 'unmanaged-devices+=interface-name:ens3' "$m" || fail "$m: $(cat "$m")"
+# ifupdown: networking.service reads our environment file, which excludes
+# the NIC (no /etc/default/networking here).
+d="$t/n/networking.service.d/50-iscsi-boot.conf"
+grep -qx "EnvironmentFile=-$t/run/iscsi/networking.env" "$d" || fail "$d: $(cat "$d")"
+grep -qx 'EXCLUDE_INTERFACES="ens3"' "$t/run/iscsi/networking.env" || fail "networking.env: $(cat "$t/run/iscsi/networking.env")"
 
 # DHCP in the initramfs (ipconfig's file), on a VLAN interface.
 echo ens3.42 > "$ISCSI_BOOT_NIC_FILE"
 echo "PROTO='dhcp'" > "$t/run/net-ens3.42.conf"
 "$gen" "$t/n" "$t/e" "$t/l" || fail "exit $?"
 grep -qx 'DHCP=ipv4' "$t/run/systemd/network/05-iscsi-boot-ens3.42.network" || fail "ens3.42: not DHCP=ipv4"
+# The admin's EXCLUDE_INTERFACES stays, ours is added.
+mkdir -p "$t/etc/default"
+printf '# comment\nEXCLUDE_INTERFACES="eth9 wlan*"\n' > "$t/etc/default/networking"
+"$gen" "$t/n" "$t/e" "$t/l" || fail "exit $?"
+grep -qx 'EXCLUDE_INTERFACES="eth9 wlan\* ens3.42"' "$t/run/iscsi/networking.env" ||
+    fail "networking.env with the admin's list: $(cat "$t/run/iscsi/networking.env")"
 
 # Not an interface name: nothing written for it.
 rm -rf "$t/run/systemd" "$t/run/NetworkManager"

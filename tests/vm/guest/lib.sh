@@ -344,6 +344,9 @@ $(journalctl -b --no-pager -o cat -u iscsid.service -u iscsid-adopt.service -u i
     _file=$(sed -n 's/^NETWORK_FILE=//p' "$_state" 2> /dev/null)
     [ "$_file" = "/run/systemd/network/05-iscsi-boot-$nic.network" ] ||
         fail "networkd configures $nic from '$_file': $(cat "$_state" 2>&1)"
+    # ifupdown's networking.service ran ifup -a, which left the NIC out.
+    [ "$(systemctl show -P ActiveState networking.service)" = active ] || fail "networking.service is not active"
+    ! grep -q "^$nic=" /run/network/ifstate 2> /dev/null || fail "ifup configured $nic: $(cat /run/network/ifstate)"
     log "systemd: iscsid.service active (adopted session $sid), iscsi.service active; $_got;" \
         "networkd configures $nic from $_file"
 }
