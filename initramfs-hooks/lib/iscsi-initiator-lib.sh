@@ -64,7 +64,6 @@ parse_root_iscsi() {
         *:*) RI_SERVER=${_ri%%:*} _ri=${_ri#*:} ;;
         *) ri_fail "not SERVER:PROTOCOL:PORT:LUN:TARGETNAME"; return 1 ;;
     esac
-    [ -n "$RI_SERVER" ] || { ri_fail "no server (one from DHCP is not supported)"; return 1; }
     case "$RI_SERVER" in *[!0-9A-Za-z.:%-]*) ri_fail "'$RI_SERVER' is not a server address"; return 1 ;; esac
     case "$_ri" in *:*) ;; *) ri_fail "not SERVER:PROTOCOL:PORT:LUN:TARGETNAME"; return 1 ;; esac
     _proto=${_ri%%:*} _ri=${_ri#*:}
@@ -158,6 +157,24 @@ firmware_default_route() {  # DEVICE GATEWAY
     case "$2" in - | 0.0.0.0 | *:*) return 0 ;; esac
     # (busybox's ip has no "show default": grep.)
     ip route show | grep -q '^default ' || ip route add default via "$2" dev "$1" || true
+}
+
+# The DHCP server that configured the network, for a root=iscsi: word
+# with an empty SERVER (the root path came with the lease): ipconfig's
+# ROOTSERVER (initramfs-tools), systemd-networkd's lease, dhclient's
+# options (dracut's network-legacy); the first found. Nothing without one.
+dhcp_server() {
+    for _f in /run/net-*.conf; do
+        [ -r "$_f" ] || continue
+        _s=$(sed -n "s/^ROOTSERVER='\{0,1\}\([^']*\)'\{0,1\}$/\1/p" "$_f")
+        case "$_s" in "" | 0.0.0.0) ;; *) echo "$_s"; return 0 ;; esac
+    done
+    for _f in /run/systemd/netif/leases/* /tmp/dhclient.*.dhcpopts; do
+        [ -r "$_f" ] || continue
+        _s=$(sed -n -e 's/^SERVER_ADDRESS=//p' -e "s/^new_dhcp_server_identifier='\{0,1\}\([^']*\)'\{0,1\}$/\1/p" "$_f")
+        [ -n "$_s" ] && { echo "$_s"; return 0; }
+    done
+    return 1
 }
 
 # The kernel's iSCSI sessions: session1 session2 ...

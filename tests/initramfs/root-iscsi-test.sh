@@ -68,6 +68,9 @@ for sh in $shells; do
     ok "10.0.2.2:::0:$T" "$(f '' '' '' '' 10.0.2.2 3260 '' '' 0 "$T")"
     ok "10.0.2.2:::10:$T" "$(f '' '' '' '' 10.0.2.2 3260 '' '' 10 "$T")"
     ok "10.0.2.2:::010:$T" "$(f '' '' '' '' 10.0.2.2 3260 '' '' 10 "$T")"
+    # No server: the DHCP server's (the caller's business).
+    ok "::3260:1:$T" "$(f '' '' '' '' '' 3260 '' '' 1 "$T")"
+    ok "vminit:s3cret@:::1:$T" "$(f vminit s3cret '' '' '' 3260 '' '' 1 "$T")"
     # IPv6 in brackets.
     ok "[fec0::2]::3260:1:$T" "$(f '' '' '' '' fec0::2 3260 '' '' 1 "$T")"
     ok "[2001:db8::10]::::$T" "$(f '' '' '' '' 2001:db8::10 3260 '' '' 0 "$T")"
@@ -90,7 +93,6 @@ for sh in $shells; do
     bad "10.0.2.2::3260" "not SERVER:PROTOCOL:PORT:LUN:TARGETNAME"
     bad "10.0.2.2::3260:1" "no ':' between LUN and TARGETNAME"
     bad "10.0.2.2::3260:1:" "no target name"
-    bad "::3260:1:$T" "no server"
     bad "[fec0::2::3260:1:$T" "no ']:' after the '['"
     bad "[10.0.2.2]::3260:1:$T" "is not an IPv6 address"
     bad "10.0.2.2:17:3260:1:$T" "protocol '17'"

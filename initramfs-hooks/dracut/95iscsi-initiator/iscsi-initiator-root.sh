@@ -123,6 +123,14 @@ manual_login() {  # ARGS N
     _group=$(getarg rd.iscsi.target.group -d iscsi_target_group=)
     _initiator=$(initiator_name)
     [ -n "$_initiator" ] || die "iSCSI: no initiator name for $RI_TARGET (rd.iscsi.initiator=, the iBFT, /etc/iscsi/initiatorname.iscsi or iscsi-iname)"
+    if [ -z "$RI_SERVER" ]; then
+        # No server in the word: the DHCP server's (RFC 4173's root path
+        # comes with the lease), once there is a lease.
+        RI_SERVER=$(dhcp_server) || {
+            echo "$RI_TARGET: the word names no server, and no DHCP lease gave one" > /tmp/iscsi-initiator.error
+            return 1
+        }
+    fi
     _where="$RI_TARGET at $RI_SERVER port $RI_PORT"
     # Not before the network can reach the portal (through NETDEV when the
     # word names one), unless rd.iscsi.testroute=0; with rd.iscsi.waitnet=1
