@@ -4,7 +4,8 @@
 # initramfs-tools' scripts/local-top/iscsi-initiator and dracut's
 # 95iscsi-initiator. POSIX sh: dash, busybox sh and bash run it (the
 # images' shells). Every name it defines starts with ri_, RI_ or one of
-# parse_root_iscsi, mask_root_iscsi, iscsi_sessions, record_sessions.
+# parse_root_iscsi, mask_root_iscsi, firmware_nics, firmware_default_route,
+# dhcp_server, now, file_initiator_name, iscsi_sessions, record_sessions.
 # Installed as the initramfs-tools image's /scripts/iscsi-initiator-lib
 # and the dracut image's /lib/iscsi-initiator-lib.sh.
 
@@ -175,6 +176,18 @@ dhcp_server() {
         [ -n "$_s" ] && { echo "$_s"; return 0; }
     done
     return 1
+}
+
+# Whole seconds since boot, for deadlines.
+now() {
+    read -r _up _ < /proc/uptime
+    echo "${_up%.*}"
+}
+
+# FILE's InitiatorName= (an initiatorname.iscsi), its first; read, never
+# sourced as Debian's script does. Nothing when FILE has none.
+file_initiator_name() {  # FILE
+    sed -n '/^[[:space:]]*InitiatorName=/{s///p;q}' "$1" 2> /dev/null
 }
 
 # The kernel's iSCSI sessions: session1 session2 ...

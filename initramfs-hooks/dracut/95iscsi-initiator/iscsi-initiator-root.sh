@@ -37,12 +37,6 @@ fi
 
 say() { echo "iscsi-initiator: $*" >&2; }
 
-# Whole seconds since boot.
-now() {
-    read -r _up _ < /proc/uptime
-    echo "${_up%.*}"
-}
-
 # At most one round of tries every 3 s (the initqueue loops faster).
 if [ "$mode" != timeout ] && [ -e /tmp/iscsi-initiator.last-try ]; then
     read -r last < /tmp/iscsi-initiator.last-try
@@ -95,7 +89,7 @@ initiator_name() {
         read -r _n < /sys/firmware/ibft/initiator/initiator-name
     fi
     for _f in /etc/iscsi/initiatorname.iscsi /run/initiatorname.iscsi; do
-        [ -z "$_n" ] && [ -r "$_f" ] && _n=$(sed -n '/^[[:space:]]*InitiatorName=/{s///p;q}' "$_f")
+        [ -z "$_n" ] && _n=$(file_initiator_name "$_f")
     done
     if [ -z "$_n" ] && command -v iscsi-iname > /dev/null; then
         _n=$(iscsi-iname)

@@ -2,6 +2,10 @@
 
 log() { echo "vm: $*"; }
 fail() { echo "vm: FAIL: $*"; exit 1; }
+# on_cmdline TEXT: the kernel's command line holds TEXT (as it is).
+on_cmdline() {
+    grep -qF -- "$1" /proc/cmdline || fail "no '$1' on the command line: $(cat /proc/cmdline)"
+}
 
 # Runs a command, echoing it first; a failure ends the scenario.
 run() {

@@ -4,7 +4,6 @@
 # server (QEMU's user network: 10.0.2.2) as the portal. This runs on the
 # booted root, from its /sbin/init.
 . /vm/lib.sh
-grep -q "root=iscsi:::3260:1:$SANBOOT_IQN" /proc/cmdline ||
-    fail "no server-less root=iscsi: on the command line: $(cat /proc/cmdline)"
+on_cmdline "root=iscsi:::3260:1:$SANBOOT_IQN"
 root_on_iscsi manual iqn.2024-01.org.vmtest:from-cmdline
 root_session_adopted

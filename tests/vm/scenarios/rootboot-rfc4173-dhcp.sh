@@ -5,8 +5,7 @@
 # (QEMU's user network: 10.0.2.2). This runs on the booted root, from its
 # /sbin/init.
 . /vm/lib.sh
-grep -q "root=iscsi:vminit:initsecret12@::3260:1:$SANBOOT_IQN" /proc/cmdline ||
-    fail "no server-less root=iscsi: on the command line: $(cat /proc/cmdline)"
+on_cmdline "root=iscsi:vminit:initsecret12@::3260:1:$SANBOOT_IQN"
 root_on_iscsi manual iqn.2024-01.org.vmtest:from-cmdline
 session_chap "$sid" vminit
 root_session_adopted

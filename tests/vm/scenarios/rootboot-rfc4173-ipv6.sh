@@ -7,8 +7,7 @@
 # LUN 1's by-path link to initramfs-tools as ROOT. The real root's iscsid
 # adopts the session. This runs on the booted root, from its /sbin/init.
 . /vm/lib.sh
-grep -q "root=iscsi:\[fec0::2\]:6::default::1:$SANBOOT_IQN" /proc/cmdline ||
-    fail "no root=iscsi: on the command line: $(cat /proc/cmdline)"
+on_cmdline "root=iscsi:[fec0::2]:6::default::1:$SANBOOT_IQN"
 root_on_iscsi manual iqn.2024-01.org.vmtest:from-cmdline fec0::2
 _user=$(cat "/sys/class/iscsi_session/session$sid/username")
 [ "$_user" = "(null)" ] || [ -z "$_user" ] || fail "session $sid logged in with CHAP as '$_user'"

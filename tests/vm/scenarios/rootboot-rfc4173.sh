@@ -10,8 +10,7 @@
 # command line. The real root's iscsid adopts the session. This runs on
 # the booted root, from its /sbin/init.
 . /vm/lib.sh
-grep -q "root=iscsi:vminit:initsecret12:vmtarget:tgtsecret123@10.0.2.2::3260:1:$SANBOOT_IQN" /proc/cmdline ||
-    fail "no root=iscsi: on the command line: $(cat /proc/cmdline)"
+on_cmdline "root=iscsi:vminit:initsecret12:vmtarget:tgtsecret123@10.0.2.2::3260:1:$SANBOOT_IQN"
 root_on_iscsi manual iqn.2024-01.org.vmtest:from-cmdline
 session_chap "$sid" vminit vmtarget
 grep -q "PROTO='dhcp'" "/run/net-$nic.conf" || fail "/run/net-$nic.conf is not ipconfig's DHCP: $(cat "/run/net-$nic.conf")"
