@@ -4,10 +4,24 @@
 # initramfs-tools' scripts/local-top/iscsi-initiator and dracut's
 # 95iscsi-initiator. POSIX sh: dash, busybox sh and bash run it (the
 # images' shells). Every name it defines starts with ri_, RI_ or one of
-# parse_root_iscsi, mask_root_iscsi, firmware_nics, firmware_default_route,
+# iscsi_words, parse_root_iscsi, mask_root_iscsi, firmware_nics, firmware_default_route,
 # dhcp_server, now, file_initiator_name, iscsi_sessions, record_sessions.
 # Installed as the initramfs-tools image's /scripts/iscsi-initiator-lib
 # and the dracut image's /lib/iscsi-initiator-lib.sh.
+
+# --- the iscsi: words of a command line -------------------------------------
+# iscsi_words WORD... prints what follows "iscsi:" in each WORD that starts
+# with it, once each, in order; "firmware" for an empty one (dracut's
+# root=iscsi: and netroot=iscsi: mean the firmware's target, as
+# netroot=iscsi:ibft does). Other words are skipped.
+iscsi_words() {
+    for _w in "$@"; do
+        case "$_w" in
+            iscsi:) echo firmware ;;
+            iscsi:*) echo "${_w#iscsi:}" ;;
+        esac
+    done | awk '!seen[$0]++'
+}
 
 # --- root=iscsi:... (RFC 4173, with dracut's additions) -------------------
 # iscsi:[USER:SECRET[:IN_USER:IN_SECRET]@][SERVER]:[PROTOCOL]:[PORT]

@@ -117,6 +117,13 @@ for sh in $shells; do
         _got=$($sh -c "$mask" sh "$lib" "${m%%=*}")
         [ "$_got" = "${m#*=}" ] || fail "mask of '${m%%=*}': '$_got', expected '${m#*=}'"
     done
+    # The words of a command line: iscsi: ones only, each once, in order;
+    # an empty one is the firmware's.
+    # shellcheck disable=SC2016
+    _got=$($sh -c '. "$1"; shift; iscsi_words "$@"' sh "$lib" "iscsi:10.0.2.2::3260:1:$T" \
+        "/dev/sda1" "iscsi:" "iscsi:ibft" "iscsi:10.0.2.2::3260:1:$T" "iscsi:[fd00::2]::::$T" | tr '\n' ' ')
+    [ "$_got" = "10.0.2.2::3260:1:$T firmware ibft [fd00::2]::::$T " ] ||
+        fail "iscsi_words: '$_got'"
     echo "[$sh] done"
     IFS=,
 done

@@ -157,12 +157,9 @@ manual_login() {  # ARGS N
 # The words to log in to: the one the network module passed, root=iscsi:,
 # netroot=iscsi: (the firmware's are not logins by hand).
 words() {
-    case "$given" in iscsi:?*) echo "${given#iscsi:}" ;; esac
-    _r=$(getarg root=)
-    case "$_r" in iscsi:?*) echo "${_r#iscsi:}" ;; esac
-    for _r in $(getargs netroot=); do
-        case "$_r" in iscsi:?*) echo "${_r#iscsi:}" ;; esac
-    done
+    # shellcheck disable=SC2046 # getargs' words, split as dracut's are
+    iscsi_words "$given" "$(getarg root=)" $(getargs netroot=) |
+        awk '$0 != "firmware" && $0 != "ibft"'
 }
 
 ok=1
@@ -172,7 +169,7 @@ if [ -e /tmp/iscsi-initiator.firmware ]; then
     firmware_login || ok=
 fi
 i=0
-for word in $(words | awk '$0 != "ibft" && $0 != "firmware" && !seen[$0]++'); do
+for word in $(words); do
     i=$((i + 1))
     manual_login "$word" "$i" || ok=
 done

@@ -22,20 +22,8 @@ type parse_root_iscsi > /dev/null 2>&1 || . /lib/iscsi-initiator-lib.sh
 
 # Every iscsi: word: the root's first, then netroot='s (or the one DHCP
 # gave), one per line; "firmware" for an empty one and netroot=iscsi:ibft.
-ii_roots=
-ii_add() {
-    ii_roots="$ii_roots
-${1:-firmware}"
-}
-case "$root" in
-    iscsi:*) ii_add "${root#iscsi:}" ;;
-esac
-case "$netroot" in
-    iscsi:*) ii_add "${netroot#iscsi:}" ;;
-esac
-for ii_n in $(getargs netroot=); do
-    case "$ii_n" in iscsi:*) ii_add "${ii_n#iscsi:}" ;; esac
-done
+# shellcheck disable=SC2046 # getargs' words, split as dracut's are
+ii_roots=$(iscsi_words "$root" "$netroot" $(getargs netroot=))
 
 ii_firmware=
 getargbool 0 rd.iscsi.firmware -d -y iscsi_firmware && ii_firmware=1
