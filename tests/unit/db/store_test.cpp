@@ -362,5 +362,49 @@ TEST_F(Store, OneDiscoveryThroughTwoIfacesWritesBothRecordsOfAPortal)
     EXPECT_TRUE(fs::is_regular_file(dir.path() / "nodes/iqn.2026-11.test:a/127.0.0.1,3260,1/yy"));
 }
 
+
+TEST_F(Store, ALargeDiscoveryIsWrittenWhole)
+{
+    // 300 targets through two ifaces: 600 records, so several workers
+    // share the batch and the two records of a portal directory may fall
+    // to different workers. One record exists already and is rewritten.
+    auto const disc = make_discovery_record(conf, discovery_kind::sendtargets, "127.0.0.1", 3260);
+    std::vector<node_record> found;
+    for (int t = 0; t < 300; ++t)
+        for (auto const* iface : {"if1", "if2"})
+            found.push_back(node("iqn.2026-11.test:t" + std::to_string(t), "127.0.0.1", 1, iface));
+    auto old = found[123];
+    old.startup = startup_mode::automatic;
+    ASSERT_TRUE(db.create_node(old));
+
+    auto saved = db.save_discovered(disc, found, {});
+    ASSERT_TRUE(saved) << saved.error().message();
+    auto linked = db.discovered_nodes(discovery_kind::sendtargets, "127.0.0.1", 3260);
+    ASSERT_TRUE(linked);
+    EXPECT_EQ(linked->size(), found.size());
+    for (auto const& r : found) {
+        auto back = db.read_node(key_of(r));
+        ASSERT_TRUE(back) << r.name << " " << r.iface.name;
+        EXPECT_EQ(format_node(*back, print_style::file), format_node(r, print_style::file));
+    }
+    for (auto const& e : fs::recursive_directory_iterator(dir.path()))
+        EXPECT_FALSE(e.path().filename().string().starts_with(".tmp-")) << e.path();
+}
+
+TEST_F(Store, ABadRecordLateInALargeDiscoveryPublishesNothing)
+{
+    // Every worker's staged files are taken back, not only the failing one's.
+    auto const disc = make_discovery_record(conf, discovery_kind::sendtargets, "127.0.0.1", 3260);
+    std::vector<node_record> found;
+    for (int t = 0; t < 600; ++t)
+        found.push_back(node("iqn.2026-11.test:t" + std::to_string(t), "127.0.0.1", 1));
+    found[550].name = "iqn.2026-11.test:../escape";
+    auto saved = db.save_discovered(disc, found, {});
+    ASSERT_FALSE(saved);
+    EXPECT_EQ(saved.error(), make_error_code(errc::bad_name));
+    for (auto const& e : fs::recursive_directory_iterator(dir.path()))
+        EXPECT_FALSE(fs::is_regular_file(e.path())) << "left behind: " << e.path();
+}
+
 } // namespace
 } // namespace iscsi::db
