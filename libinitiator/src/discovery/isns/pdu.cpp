@@ -93,8 +93,12 @@ std::optional<std::string> address_value(attribute const& a)
     static constexpr std::byte mapped[12]{std::byte{0}, std::byte{0}, std::byte{0},    std::byte{0},
                                           std::byte{0}, std::byte{0}, std::byte{0},    std::byte{0},
                                           std::byte{0}, std::byte{0}, std::byte{0xff}, std::byte{0xff}};
+    // open-isns's isnsadm registers IPv4 portals IPv4-compatible (::a.b.c.d,
+    // deprecated by RFC 4291 §2.5.5.1): read those as IPv4 too, but not ::1.
+    bool const compatible = std::memcmp(a.value.data(), mapped, 10) == 0 && a.value[10] == std::byte{0} &&
+                            a.value[11] == std::byte{0} && a.value[12] != std::byte{0};
     char buf[INET6_ADDRSTRLEN] = {};
-    if (std::memcmp(a.value.data(), mapped, sizeof mapped) == 0)
+    if (std::memcmp(a.value.data(), mapped, sizeof mapped) == 0 || compatible)
         ::inet_ntop(AF_INET, a.value.data() + 12, buf, sizeof buf);
     else
         ::inet_ntop(AF_INET6, a.value.data(), buf, sizeof buf);

@@ -135,7 +135,9 @@ struct message {
 /// requires one) or the value is empty.
 [[nodiscard]] std::optional<std::string> string_value(attribute const& a);
 [[nodiscard]] std::optional<std::uint32_t> u32_value(attribute const& a);
-/// A 16-byte address as text: dotted IPv4 for IPv4-mapped ones, IPv6 otherwise.
+/// A 16-byte address as text: dotted IPv4 for IPv4-mapped ones (and for
+/// IPv4-compatible ones, ::a.b.c.d, which open-isns's isnsadm sends), IPv6
+/// otherwise.
 [[nodiscard]] std::optional<std::string> address_value(attribute const& a);
 
 // --- messages ---------------------------------------------------------------
