@@ -149,7 +149,7 @@ TEST(IsnsMessages, ARefusalNamesTheStatus)
     diagnostics d;
     auto r = parse_targets(response({}, 7), &d);
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error(), make_error_code(errc::server_refused));
+    EXPECT_EQ(r.error(), make_error_code(errc::query_refused));
     EXPECT_EQ(d.message, "query: Source Absent");
 }
 

@@ -23,7 +23,8 @@ public:
         case errc::unexpected_response: return "iSNS server sent a response to no request of ours";
         case errc::bad_response_layout: return "iSNS server sent a response whose objects cannot be told apart";
         case errc::too_many_objects: return "iSNS server listed more targets or portals than the limit";
-        case errc::server_refused: return "iSNS server refused the request";
+        case errc::registration_refused: return "iSNS server refused the registration";
+        case errc::query_refused: return "iSNS server refused the query";
         case errc::timed_out: return "iSNS server did not answer in time";
         case errc::bad_address: return "not an IPv4 or IPv6 address";
         }
@@ -33,7 +34,8 @@ public:
     recovery recovery_of(int value) const noexcept override
     {
         switch (static_cast<errc>(value)) {
-        case errc::server_refused:
+        case errc::registration_refused:
+        case errc::query_refused:
         case errc::timed_out: return recovery::fail_session;
         case errc::bad_address: return recovery::report_to_user;
         default: return recovery::drop_connection;

@@ -83,17 +83,17 @@ message scn_reg(std::string const& source, std::uint32_t bitmap)
     return m;
 }
 
-std::error_code check_status(message const& response, std::string_view what, diagnostics* diag)
+std::error_code check_status(message const& response, errc refusal, std::string_view what, diagnostics* diag)
 {
     auto const status = response.status.value_or(0);
     if (status == 0)
         return {};
-    return fail(errc::server_refused, diag, std::string(what) + ": " + status_name(status));
+    return fail(refusal, diag, std::string(what) + ": " + status_name(status));
 }
 
 result<registered> parse_registration(message const& response, diagnostics* diag)
 {
-    if (auto ec = check_status(response, "registration", diag))
+    if (auto ec = check_status(response, errc::registration_refused, "registration", diag))
         return ec;
     registered out;
     for (auto const& a : response.attributes) {
@@ -215,7 +215,7 @@ result<void> add_attribute(layout& l, object_kind& kind, attribute const& a, dia
 
 result<std::vector<target_record>> parse_targets(message const& response, diagnostics* diag)
 {
-    if (auto ec = check_status(response, "query", diag))
+    if (auto ec = check_status(response, errc::query_refused, "query", diag))
         return ec;
     // Skip the Message Key echoed before the Delimiter (§5.6.5.2).
     auto const& attrs = response.attributes;

@@ -44,8 +44,11 @@ enum class errc : int {
     too_many_objects,
 
     // --- server answers (fail_session) ---
-    /// The server answered with a non-zero Status Code (see status_name()).
-    server_refused,
+    /// The server refused our registration (DevAttrReg, SCNReg) with a
+    /// non-zero Status Code (see status_name()).
+    registration_refused,
+    /// The server refused a query (DevAttrQry) or another request.
+    query_refused,
     /// No answer within the operation's timeout.
     timed_out,
 

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "iscsi/core/error.hpp"
+#include "iscsi/discovery/isns/errors.hpp"
 #include "iscsi/discovery/isns/pdu.hpp"
 #include "iscsi/discovery/sendtargets.hpp"
 
@@ -79,6 +80,7 @@ struct registered {
     std::string entity_id;
     std::uint32_t registration_period = 0;
 };
+/// A refusal is errc::registration_refused.
 [[nodiscard]] result<registered> parse_registration(message const& response, diagnostics* diag = nullptr);
 
 /**
@@ -89,11 +91,12 @@ struct registered {
  * (NULL, §3.4) does not reach it. A target without any Portal Group is
  * reached through the portals listed with it, with tpgt unknown. IPv4
  * addresses come IPv4-mapped (§6.3.1) or, from some servers, IPv4-compatible.
- * A non-zero status is errc::server_refused with the status in `diag`.
+ * A non-zero status is errc::query_refused with the status in `diag`.
  */
 [[nodiscard]] result<std::vector<target_record>> parse_targets(message const& response, diagnostics* diag = nullptr);
 
-/// A refusal: errc::server_refused with "<what>: <status name>" in `diag`.
-[[nodiscard]] std::error_code check_status(message const& response, std::string_view what, diagnostics* diag);
+/// A refusal (non-zero status): `refusal` with "<what>: <status name>" in `diag`.
+[[nodiscard]] std::error_code check_status(message const& response, errc refusal, std::string_view what,
+                                           diagnostics* diag);
 
 } // namespace iscsi::discovery::isns
