@@ -69,9 +69,7 @@ std::variant<std::string, exit_code> resolve_address(std::string const& host)
     return std::string(buf);
 }
 
-namespace {
-
-std::variant<std::string, exit_code> initiator_name(context& ctx, db::iface_record const& iface)
+std::variant<std::string, exit_code> discovery_initiator_name(context& ctx, db::iface_record const& iface)
 {
     if (!iface.initiatorname.empty())
         return iface.initiatorname;
@@ -85,11 +83,32 @@ std::variant<std::string, exit_code> initiator_name(context& ctx, db::iface_reco
     return id->name;
 }
 
+void append_records(context& ctx, db::discovery_record const& disc, db::iface_record const& iface,
+                    std::vector<iscsi::discovery::target_record> const& targets, std::vector<db::node_record>& out)
+{
+    std::size_t portals = 0;
+    for (auto const& t : targets)
+        portals += t.portals.size();
+    out.reserve(out.size() + portals); // records are 1.8 KB: no regrowth (halves the time for 1,000)
+    for (auto const& t : targets) {
+        for (auto const& tp : t.portals) {
+            auto r = db::make_node_record(ctx.conf(), t.name, tp.address, tp.port, tp.tpgt ? int{*tp.tpgt} : 1, iface);
+            r.discovery_address = disc.address;
+            r.discovery_port = disc.port;
+            r.disc_type = disc.type == db::discovery_kind::isns ? db::discovery_type::isns
+                                                                : db::discovery_type::send_targets;
+            out.push_back(std::move(r));
+        }
+    }
+}
+
+namespace {
+
 std::variant<iscsi::login::login_params, exit_code> login_params_for(context& ctx, db::discovery_record const& disc,
                                                                      db::iface_record const& iface)
 {
     iscsi::login::login_params p;
-    auto name = initiator_name(ctx, iface);
+    auto name = discovery_initiator_name(ctx, iface);
     if (auto const* code = std::get_if<exit_code>(&name))
         return *code;
     p.initiator_name = std::get<std::string>(name);
@@ -156,21 +175,7 @@ std::variant<std::vector<db::node_record>, exit_code> run_sendtargets(context& c
         }
         if (!targets)
             return discovery_failed(targets.error(), diag, disc);
-        std::size_t portals = 0;
-        for (auto const& t : *targets)
-            portals += t.portals.size();
-        out.reserve(out.size() + portals); // records are 1.8 KB: no regrowth (halves the time for 1,000)
-        for (auto const& t : *targets) {
-            for (auto const& tp : t.portals) {
-                auto r = db::make_node_record(ctx.conf(), t.name, tp.address, tp.port,
-                                              tp.tpgt ? int{*tp.tpgt} : 1, iface);
-                r.discovery_address = disc.address;
-                r.discovery_port = disc.port;
-                r.disc_type = disc.type == db::discovery_kind::isns ? db::discovery_type::isns
-                                                                    : db::discovery_type::send_targets;
-                out.push_back(std::move(r));
-            }
-        }
+        append_records(ctx, disc, iface, *targets, out);
     }
     return out;
 }

@@ -10,6 +10,7 @@
 #include "context.hpp"
 
 #include "iscsi/db/records.hpp"
+#include "iscsi/discovery/sendtargets.hpp"
 
 #include <variant>
 #include <vector>
@@ -22,6 +23,17 @@ namespace iscsiadm {
 
 /// Host name or address to the numeric address records are filed under.
 [[nodiscard]] std::variant<std::string, exit_code> resolve_address(std::string const& host);
+
+/// The initiator name a discovery through `iface` uses: the iface's, else
+/// initiatorname.iscsi's (a missing one is reported).
+[[nodiscard]] std::variant<std::string, exit_code> discovery_initiator_name(context& ctx,
+                                                                           iscsi::db::iface_record const& iface);
+
+/// One node record per (target portal, iface) of `targets`, appended to
+/// `out`, as discovery through `disc` found them (tpgt 1 when unknown).
+void append_records(context& ctx, iscsi::db::discovery_record const& disc, iscsi::db::iface_record const& iface,
+                    std::vector<iscsi::discovery::target_record> const& targets,
+                    std::vector<iscsi::db::node_record>& out);
 
 /// Runs SendTargets against `disc` for every iface and returns one node
 /// record per (target portal, iface), in the order the target listed them.

@@ -1,12 +1,14 @@
-// -m discovery: run SendTargets and record what it finds, or list the
-// discovery records.
+// -m discovery: run SendTargets or an iSNS query and record what it finds,
+// or list the discovery records.
 #include "modes.hpp"
 
 #include "output.hpp"
 #include "records_view.hpp"
+#include "isns.hpp"
 #include "sendtargets.hpp"
 
 #include "iscsi/db/errors.hpp"
+#include "iscsi/discovery/isns/pdu.hpp"
 
 namespace iscsiadm {
 
@@ -127,10 +129,6 @@ exit_code run_discovery(context& ctx)
     auto const kind = discovery_type_arg(ctx);
     if (!kind)
         return record_not_found(ctx, "!");
-    if (*kind != db::discovery_kind::sendtargets) {
-        error("iSNS discovery is not supported yet");
-        return exit_code::op_not_supported;
-    }
     if (!o.portal) {
         error("Please specify portal as <ipaddr>[:<ipport>]");
         return exit_code::invalid;
@@ -153,15 +151,21 @@ exit_code run_discovery(context& ctx)
     // (discoverydb -D uses the stored record instead), and records the
     // portal before trying it, as open-iscsi does, so a failed discovery
     // can be inspected and retried with -m discoverydb.
+    bool const isns = *kind == db::discovery_kind::isns;
     auto const disc = db::make_discovery_record(ctx.conf(), *kind, std::get<std::string>(address),
-                                                p->port.value_or(3260));
-    if (std::get<discovery_ops>(ops).persist)
+                                                p->port.value_or(isns ? iscsi::discovery::isns::default_port : 3260));
+    auto& how = std::get<discovery_ops>(ops);
+    // open-iscsi keeps no record of an iSNS server used in this mode; the
+    // node links go straight into isns/ (-m discoverydb keeps one).
+    how.save.flat_links = isns;
+    if (how.persist && !isns)
         if (auto w = ctx.db().write_discovery(disc); !w)
             return report_db_error(w.error(), "Could not add the discovery record");
-    auto nodes = run_sendtargets(ctx, disc, std::get<std::vector<db::iface_record>>(ifaces));
+    auto const& bound = std::get<std::vector<db::iface_record>>(ifaces);
+    auto nodes = isns ? run_isns(ctx, disc, bound) : run_sendtargets(ctx, disc, bound);
     if (auto const* code = std::get_if<exit_code>(&nodes))
         return *code;
-    return store_and_print(ctx, disc, std::get<std::vector<db::node_record>>(nodes), std::get<discovery_ops>(ops));
+    return store_and_print(ctx, disc, std::get<std::vector<db::node_record>>(nodes), how);
 }
 
 } // namespace iscsiadm

@@ -4,6 +4,7 @@
 
 #include "output.hpp"
 #include "record_update.hpp"
+#include "isns.hpp"
 #include "sendtargets.hpp"
 
 #include "iscsi/db/errors.hpp"
@@ -97,10 +98,6 @@ exit_code remove(context& ctx, target const& t)
 
 exit_code discover(context& ctx, target const& t, discovery_ops const& ops)
 {
-    if (t.kind != db::discovery_kind::sendtargets) {
-        error("iSNS discovery is not supported yet");
-        return exit_code::op_not_supported;
-    }
     auto disc = ctx.db().read_discovery(t.kind, t.address, t.port);
     if (!disc) {
         if (disc.error() != db::errc::not_found)
@@ -110,7 +107,8 @@ exit_code discover(context& ctx, target const& t, discovery_ops const& ops)
     auto ifaces = discovery_ifaces(ctx);
     if (auto const* code = std::get_if<exit_code>(&ifaces))
         return *code;
-    auto nodes = run_sendtargets(ctx, *disc, std::get<std::vector<db::iface_record>>(ifaces));
+    auto const& bound = std::get<std::vector<db::iface_record>>(ifaces);
+    auto nodes = t.kind == db::discovery_kind::isns ? run_isns(ctx, *disc, bound) : run_sendtargets(ctx, *disc, bound);
     if (auto const* code = std::get_if<exit_code>(&nodes))
         return *code;
     return store_and_print(ctx, *disc, std::get<std::vector<db::node_record>>(nodes), ops);

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <fcntl.h>
+#include <optional>
 #include <thread>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -179,7 +180,8 @@ std::error_code first_error(std::span<worker const> ws)
 result<std::vector<node_key>> write_discovered(fs::path const& root, discovery_record const& disc,
                                                std::span<node_record const> nodes, discovered_save mode)
 {
-    auto const disc_dir = paths::discovery_dir(root, disc.type, disc.address, disc.port);
+    auto const disc_dir = mode.flat_links ? paths::discovery_root(root, disc.type)
+                                          : paths::discovery_dir(root, disc.type, disc.address, disc.port);
     auto disc_fd = open_dir(disc_dir);
     if (!disc_fd)
         return disc_fd.error();
@@ -189,11 +191,14 @@ result<std::vector<node_key>> write_discovered(fs::path const& root, discovery_r
     remove_stale_temps(disc_dir);
     auto const nodes_abs = fs::absolute(paths::nodes_dir(root)).string() + "/";
 
-    temp_names disc_names(0);
-    auto disc_temp = stage(disc_fd->get(), "", format_discovery(disc, print_style::file), disc_names);
-    if (!disc_temp)
-        return disc_temp.error();
-    staged const disc_file{disc_fd->get(), std::move(*disc_temp), std::string(paths::discovery_file_name(disc.type))};
+    std::optional<staged> disc_file; // the discovery record, unless flat
+    if (!mode.flat_links) {
+        temp_names disc_names(0);
+        auto disc_temp = stage(disc_fd->get(), "", format_discovery(disc, print_style::file), disc_names);
+        if (!disc_temp)
+            return disc_temp.error();
+        disc_file = staged{disc_fd->get(), std::move(*disc_temp), std::string(paths::discovery_file_name(disc.type))};
+    }
 
     // Stage: worker i takes the i-th contiguous share of the records.
     auto const n = worker_count(nodes.size());
@@ -209,7 +214,8 @@ result<std::vector<node_key>> write_discovered(fs::path const& root, discovery_r
                 return;
     });
     auto discard_all = [&] {
-        ::unlinkat(disc_file.dirfd, disc_file.temp.c_str(), 0);
+        if (disc_file)
+            ::unlinkat(disc_file->dirfd, disc_file->temp.c_str(), 0);
         for (auto const& w : ws)
             discard(w.out);
     };
@@ -225,7 +231,8 @@ result<std::vector<node_key>> write_discovered(fs::path const& root, discovery_r
     // Publish: renames; after a failure every worker stops and discards
     // what it has not renamed.
     std::atomic<bool> failed = false;
-    if (::renameat(disc_file.dirfd, disc_file.temp.c_str(), disc_file.dirfd, disc_file.final.c_str()) != 0) {
+    if (disc_file &&
+        ::renameat(disc_file->dirfd, disc_file->temp.c_str(), disc_file->dirfd, disc_file->final.c_str()) != 0) {
         auto const err = last_error();
         discard_all();
         return err;

@@ -145,11 +145,35 @@ result<void> store::delete_discovery(discovery_kind kind, std::string const& add
     return sync_filesystem(root_);
 }
 
+namespace {
+
+/// The records a flat-linked discovery (discovered_save::flat_links) made
+/// earlier from this server: the links in the kind's root whose records
+/// name it as their discovery address.
+result<std::vector<node_key>> flat_discovered(store const& db, discovery_record const& disc)
+{
+    auto entries = read_dir_or_empty(paths::discovery_root(db.root(), disc.type));
+    if (!entries)
+        return entries.error();
+    std::vector<node_key> out;
+    for (auto const& e : *entries) {
+        auto k = paths::parse_link_name(e.name);
+        if (!k)
+            continue;
+        auto r = db.read_node(*k);
+        if (r && r->discovery_address == disc.address && r->discovery_port == disc.port)
+            out.push_back(std::move(*k));
+    }
+    return out;
+}
+
+} // namespace
+
 result<std::vector<node_key>> store::save_discovered(discovery_record const& disc,
                                                      std::span<node_record const> nodes,
                                                      discovered_save mode)
 {
-    auto before = discovered_nodes(disc.type, disc.address, disc.port);
+    auto before = mode.flat_links ? flat_discovered(*this, disc) : discovered_nodes(disc.type, disc.address, disc.port);
     if (!before)
         return before.error();
     auto lock = write_lock::acquire(root_);

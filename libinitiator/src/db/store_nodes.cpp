@@ -242,6 +242,7 @@ result<void> remove_node_unlocked(fs::path const& root, node_key const& k)
             for (auto const& d : *discs)
                 ::unlink((droot / d.name / paths::link_name(k)).c_str());
         }
+        ::unlink((paths::discovery_root(root, discovery_kind::isns) / paths::link_name(k)).c_str()); // flat
         ::unlink((root / "static" / paths::link_name(k)).c_str());
         prune_empty(paths::portal_dir(root, k));
     }

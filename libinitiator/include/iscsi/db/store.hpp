@@ -67,6 +67,10 @@ struct discovered_save {
     bool add_new = true;       ///< create records that do not exist
     bool update_old = true;    ///< rewrite the discovery fields of existing ones
     bool delete_stale = false; ///< remove records of this portal no longer reported
+    /// open-iscsi's layout for `-m discovery -t isns`: no discovery record
+    /// is written and the node links go straight into isns/ (with a
+    /// discovery record, `-m discoverydb`, they go into isns/ADDR,PORT/).
+    bool flat_links = false;
 };
 
 class store {
