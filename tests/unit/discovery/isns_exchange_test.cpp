@@ -152,5 +152,65 @@ TEST(IsnsExchange, AMalformedAnswerDropsTheConnection)
     EXPECT_EQ(recovery_for(r.error()), recovery::drop_connection);
 }
 
+
+std::vector<attribute> target_answer(std::string const& name, std::string const& address)
+{
+    return {string_attribute(tag::iscsi_name, name),
+            empty_attribute(tag::delimiter),
+            string_attribute(tag::iscsi_name, name),
+            u32_attribute(tag::iscsi_node_type, 1),
+            *address_attribute(tag::portal_ip_address, address),
+            u32_attribute(tag::portal_port, 3260),
+            string_attribute(tag::pg_iscsi_name, name),
+            *address_attribute(tag::pg_portal_ip_address, address),
+            u32_attribute(tag::pg_portal_port, 3260),
+            u32_attribute(tag::pg_tag, 1)};
+}
+
+std::vector<attribute> next_answer(std::string const& name)
+{
+    return {string_attribute(tag::iscsi_name, name), empty_attribute(tag::delimiter),
+            string_attribute(tag::iscsi_name, name), u32_attribute(tag::iscsi_node_type, 1)};
+}
+
+TEST(IsnsExchange, AnAnswerTooLargeForTheServerIsTakenOneTargetAtATime)
+{
+    // isnsd answers Internal Error when the reply outgrows its 8 KiB
+    // buffer: list the targets with DevGetNext, then query each by name.
+    discovery_exchange x({me, "", "", std::nullopt, 0, std::nullopt}, 1);
+    ASSERT_TRUE(x.on_message(answer(sent(x), 11)));
+    auto first = sent(x);
+    EXPECT_EQ(first.fn, function::dev_get_next);
+    EXPECT_TRUE(first.attributes.at(1).value.empty()) << "an empty key asks for the first";
+    EXPECT_EQ(u32_value(first.attributes.at(3)), node_type::target) << "the filter";
+    ASSERT_TRUE(x.on_message(answer(first, 0, next_answer("iqn.2026-12.test:a"))));
+    auto second = sent(x);
+    EXPECT_EQ(string_value(second.attributes.at(1)), "iqn.2026-12.test:a");
+    ASSERT_TRUE(x.on_message(answer(second, 0, next_answer("iqn.2026-12.test:b"))));
+    ASSERT_TRUE(x.on_message(answer(sent(x), 9))); // No Such Entry: the end
+    EXPECT_EQ(x.current(), state::querying_each);
+    auto qa = sent(x);
+    EXPECT_EQ(qa.fn, function::dev_attr_qry);
+    EXPECT_EQ(string_value(qa.attributes.at(1)), "iqn.2026-12.test:a");
+    ASSERT_TRUE(x.on_message(answer(qa, 0, target_answer("iqn.2026-12.test:a", "127.0.0.1"))));
+    auto qb = sent(x);
+    EXPECT_EQ(string_value(qb.attributes.at(1)), "iqn.2026-12.test:b");
+    ASSERT_TRUE(x.on_message(answer(qb, 0, target_answer("iqn.2026-12.test:b", "127.0.0.2"))));
+    EXPECT_EQ(x.current(), state::done);
+    ASSERT_EQ(x.targets().size(), 2U);
+    EXPECT_EQ(x.targets()[1].portals, (std::vector<portal>{{"127.0.0.2", 3260, 1}}));
+}
+
+TEST(IsnsExchange, ADevGetNextThatDoesNotMoveOnDropsTheConnection)
+{
+    // The same name twice would make us ask for ever.
+    discovery_exchange x({me, "", "", std::nullopt, 0, std::nullopt}, 1);
+    ASSERT_TRUE(x.on_message(answer(sent(x), 11)));
+    ASSERT_TRUE(x.on_message(answer(sent(x), 0, next_answer("iqn.2026-12.test:a"))));
+    auto r = x.on_message(answer(sent(x), 0, next_answer("iqn.2026-12.test:a")));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), make_error_code(errc::bad_response_layout));
+}
+
 } // namespace
 } // namespace iscsi::discovery::isns

@@ -54,15 +54,54 @@ result<message> dev_attr_reg(registration const& r)
     return m;
 }
 
+namespace {
+
+/// What a query asks of each target: its node, portals and Portal Groups.
+void ask_for_target_attributes(message& m)
+{
+    for (auto t : {tag::iscsi_name, tag::iscsi_node_type, tag::iscsi_alias, tag::portal_ip_address, tag::portal_port,
+                   tag::pg_iscsi_name, tag::pg_portal_ip_address, tag::pg_portal_port, tag::pg_tag})
+        m.attributes.push_back(empty_attribute(t));
+}
+
+} // namespace
+
 message query_targets(std::string const& source)
 {
     auto m = request(function::dev_attr_qry, source);
     m.attributes.push_back(u32_attribute(tag::iscsi_node_type, node_type::target));
     m.attributes.push_back(empty_attribute(tag::delimiter));
-    for (auto t : {tag::iscsi_name, tag::iscsi_node_type, tag::iscsi_alias, tag::portal_ip_address, tag::portal_port,
-                   tag::pg_iscsi_name, tag::pg_portal_ip_address, tag::pg_portal_port, tag::pg_tag})
-        m.attributes.push_back(empty_attribute(t));
+    ask_for_target_attributes(m);
     return m;
+}
+
+message query_target(std::string const& source, std::string const& name)
+{
+    auto m = request(function::dev_attr_qry, source);
+    m.attributes.push_back(string_attribute(tag::iscsi_name, name));
+    m.attributes.push_back(empty_attribute(tag::delimiter));
+    ask_for_target_attributes(m);
+    return m;
+}
+
+message next_target(std::string const& source, std::string const& after)
+{
+    auto m = request(function::dev_get_next, source);
+    m.attributes.push_back(after.empty() ? empty_attribute(tag::iscsi_name) : string_attribute(tag::iscsi_name, after));
+    m.attributes.push_back(empty_attribute(tag::delimiter));
+    m.attributes.push_back(u32_attribute(tag::iscsi_node_type, node_type::target));
+    return m;
+}
+
+std::optional<std::string> next_target_name(message const& response)
+{
+    for (auto const& a : response.attributes) {
+        if (a.tag_id() == tag::delimiter)
+            break;
+        if (a.tag_id() == tag::iscsi_name)
+            return string_value(a);
+    }
+    return std::nullopt;
 }
 
 message dev_dereg(std::string const& source, std::string const& entity_id)

@@ -68,6 +68,18 @@ struct registration {
 /// and for the portals and Portal Groups that reach it.
 [[nodiscard]] message query_targets(std::string const& source);
 
+/// DevGetNext (§5.6.5.3) for the target after `after` (empty: the first),
+/// in the server's order: Message Key the iSCSI Name, operating attribute
+/// iSCSI Node Type = Target as the filter. Past the last one the server
+/// answers No Such Entry (9).
+[[nodiscard]] message next_target(std::string const& source, std::string const& after);
+
+/// The iSCSI Name in a DevGetNextRsp's Message Key; nullopt when there is none.
+[[nodiscard]] std::optional<std::string> next_target_name(message const& response);
+
+/// DevAttrQry of one target by name, asking for what query_targets() asks.
+[[nodiscard]] message query_target(std::string const& source, std::string const& name);
+
 /// DevDereg (§5.6.5.4) of our entity, or of our node when `entity_id` is empty.
 [[nodiscard]] message dev_dereg(std::string const& source, std::string const& entity_id);
 
