@@ -14,6 +14,7 @@
 #include "iscsi/db/config.hpp"
 
 #include "iscsi/db/store.hpp"
+#include "iscsi/transport/isns_watch.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -42,6 +43,11 @@ public:
     void set_initiator_name_file(std::filesystem::path f) { initiator_name_file_ = std::move(f); }
     /// Re-reads iscsid.conf (SIGHUP): the data path for new logins.
     void reload();
+    /// Registers with the iSNS server of every iSNS discovery record that
+    /// says `discovery.isns.use_discoveryd = Yes`, and follows what it
+    /// reports: new targets become node records (iscsid.conf's defaults),
+    /// and those whose node.startup is automatic are logged in to.
+    void start_isns();
     /// Told a one-line status whenever the session count changes (systemd's STATUS=).
     void on_status(std::function<void(std::string const&)> f) { status_ = std::move(f); }
 
@@ -82,6 +88,11 @@ private:
     asio::awaitable<void> recover(std::shared_ptr<session> s);
     [[nodiscard]] std::string initiator_name(iscsi::db::node_record const& n, std::string& why) const;
 
+    /// One iSNS server's targets again (isns_sync.cpp); one at a time per
+    /// server, a request meanwhile runs once more after it.
+    void request_isns_sync(iscsi::db::discovery_record const& disc, std::string const& initiator);
+    asio::awaitable<void> isns_sync(iscsi::db::discovery_record disc, std::string initiator);
+
     asio::io_context& io_;
     iscsi::db::store store_;
     std::unique_ptr<kernel_link> link_;
@@ -94,6 +105,9 @@ private:
     std::filesystem::path initiator_name_file_;
     void report_status() const;
     std::list<login_in_progress> logins_;
+    std::vector<std::shared_ptr<iscsi::transport::isns_watch>> isns_watches_;
+    enum class sync_state { running, again };
+    std::map<std::string, sync_state> isns_syncs_; ///< by server "address,port"; absent: idle
 };
 
 /// Same node for the purpose of "one session per node": target, portal, iface.

@@ -66,6 +66,7 @@ int main(int argc, char** argv)
         d.set_initiator_name_file(initiatorname);
     char const* sysfs = std::getenv("ISCSI_SYSFS");
     d.adopt(sysfs && *sysfs ? sysfs : "/sys");
+    d.start_isns();
     std::unique_ptr<iscsid::control_server> server;
     bool activated = false;
     auto handler = [&d](iscsid::ipc_message const& req) { return d.handle(req); };
@@ -89,6 +90,7 @@ int main(int argc, char** argv)
         if (sig == SIGHUP) { // systemctl reload: iscsid.conf again
             ::sd_notify(0, "RELOADING=1");
             d.reload();
+            d.start_isns(); // the iSNS records may have changed too
             std::clog << "iscsid: reloaded " << database_root(config).string() << "/iscsid.conf\n";
             ::sd_notify(0, "READY=1");
             signals.async_wait(on_signal);

@@ -10,6 +10,7 @@ registrar::registrar(registration reg, std::uint32_t scn_bitmap) : reg_(std::mov
 
 void registrar::connected(time_point now, std::uint16_t first_xid, std::string portal_address, std::uint16_t scn_port)
 {
+    diag_.clear();
     next_xid_ = first_xid;
     reg_.portal_address = std::move(portal_address);
     reg_.portal_port = scn_port;

@@ -1,0 +1,153 @@
+// iscsid's iSNS client (RFC 4171) against open-isns's isnsd and tgtd's own
+// iSNS client: with an iSNS discovery record that says
+// discovery.isns.use_discoveryd = Yes, iscsid registers, and a target that
+// registers afterwards reaches it as a State Change Notification: a node
+// record appears and, node.startup being automatic, a session (user space
+// here: this kernel has no iscsi_tcp). An isnsd restart is survived.
+#include "support/isnsd_process.hpp"
+#include "support/isolation.hpp"
+#include "support/subprocess.hpp"
+#include "support/target_process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+#if defined(ISCSID_BIN) && defined(ISCSI_FUSE_BIN)
+namespace iscsi::test {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+constexpr char const* first_iqn = "iqn.2026-12.org.example.test:isns-first";
+constexpr char const* second_iqn = "iqn.2026-12.org.example.test:isns-second";
+
+class IscsidIsns : public isolated_test {
+protected:
+    temp_dir dir;
+    isnsd_process isnsd;
+    tgtd_process tgt;
+    child_process daemon;
+    std::string sock_dir;
+
+    void SetUp() override
+    {
+        isolated_test::SetUp();
+        ASSERT_TRUE(isnsd.start());
+        ASSERT_TRUE(tgt.start());
+        // tgt's iSNS client, on before any target exists (README.iscsi).
+        for (auto const& [name, value] : {std::pair<std::string, std::string>{"iSNSServerIP", "127.0.0.1"},
+                                          {"iSNSServerPort", std::to_string(isnsd.portal().port)},
+                                          {"iSNS", "On"}})
+            ASSERT_TRUE(tgt.tgtadm_ok({"--op", "update", "--mode", "sys", "--name", name, "-v", value}));
+
+        fs::create_directories(dir.path() / "etc");
+        fs::create_directories(dir.path() / "by-path");
+        std::ofstream(dir.path() / "etc/initiatorname.iscsi") << "InitiatorName=iqn.2026-12.org.example.test:host\n";
+        std::ofstream(dir.path() / "etc/iscsid.conf") << "node.startup = automatic\n";
+        ::setenv("ISCSI_ROOT", (dir.path() / "etc").c_str(), 1);
+        char tmpl[] = "/tmp/isdXXXXXX";
+        ASSERT_NE(::mkdtemp(tmpl), nullptr);
+        sock_dir = tmpl;
+        ::setenv("ISCSID_SOCKET", (sock_dir + "/control.sock").c_str(), 1);
+        ::setenv("ISCSID_USER_DIR", (dir.path() / "user").c_str(), 1);
+        ::setenv("ISCSID_BY_PATH_DIR", (dir.path() / "by-path").c_str(), 1);
+        ::setenv("ISCSI_FUSE_BIN", ISCSI_FUSE_BIN, 1);
+        auto const server = isnsd.portal().to_string();
+        auto r = adm({"-m", "discoverydb", "-t", "isns", "-p", server, "-o", "new"});
+        ASSERT_TRUE(r.ok()) << r.err;
+        r = adm({"-m", "discoverydb", "-t", "isns", "-p", server, "-o", "update", "-n",
+                 "discovery.isns.use_discoveryd", "-v", "Yes"});
+        ASSERT_TRUE(r.ok()) << r.err;
+        std::string error;
+        daemon = child_process::spawn({ISCSID_BIN, "-f"}, dir.path() / "iscsid.log", error);
+        ASSERT_TRUE(daemon.started()) << error;
+        // Registered, and the first query (nothing there yet) done: what
+        // comes later can only come through an SCN.
+        ASSERT_TRUE(wait_for([&] { return log().find(": 0 target(s) visible") != std::string::npos; }, 20s))
+            << log();
+    }
+    void TearDown() override
+    {
+        (void)adm({"-m", "node", "-U", "all"});
+        if (daemon.started()) {
+            daemon.signal(SIGTERM);
+            EXPECT_EQ(daemon.wait_for_exit(10s), 0);
+        }
+        for (auto const* v : {"ISCSI_ROOT", "ISCSID_SOCKET", "ISCSID_USER_DIR", "ISCSID_BY_PATH_DIR", "ISCSI_FUSE_BIN"})
+            ::unsetenv(v);
+        std::error_code ec;
+        if (!sock_dir.empty())
+            fs::remove_all(sock_dir, ec);
+    }
+    static run_result adm(std::vector<std::string> args)
+    {
+        args.insert(args.begin(), ISCSIADM_BIN);
+        return run_program(args, 60s);
+    }
+    std::string log() const
+    {
+        std::ifstream in(dir.path() / "iscsid.log");
+        return {std::istreambuf_iterator<char>(in), {}};
+    }
+    static bool wait_for(std::function<bool()> const& done, std::chrono::seconds limit)
+    {
+        auto const deadline = std::chrono::steady_clock::now() + limit;
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (done())
+                return true;
+            std::this_thread::sleep_for(100ms);
+        }
+        return done();
+    }
+    bool has_session(std::string const& iqn) const
+    {
+        auto r = adm({"-m", "session"});
+        return r.ok() && r.out.find(iqn) != std::string::npos;
+    }
+    std::size_t registrations() const
+    {
+        std::size_t n = 0;
+        auto const text = log();
+        for (auto at = text.find("registered with iSNS server"); at != std::string::npos;
+             at = text.find("registered with iSNS server", at + 1))
+            ++n;
+        return n;
+    }
+};
+
+TEST_F(IscsidIsns, ATargetRegisteredLaterIsLoggedInToThroughAnScn)
+{
+    // iscsid registered before the target existed; tgtd registers it now.
+    ASSERT_TRUE(tgt.add_target({.iqn = first_iqn, .size_mib = 16}));
+    ASSERT_TRUE(wait_for([&] { return has_session(first_iqn); }, 30s)) << log();
+    auto r = adm({"-m", "node", "-T", first_iqn, "-p", tgt.portal().to_string()});
+    ASSERT_TRUE(r.ok()) << r.err;
+    EXPECT_NE(r.out.find("node.discovery_type = isns"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("node.startup = automatic"), std::string::npos) << "iscsid.conf's default";
+    EXPECT_NE(r.out.find("node.discovery_port = " + std::to_string(isnsd.portal().port)), std::string::npos);
+    // Linked from the iSNS discovery record, as -m discoverydb -D does.
+    auto const links = dir.path() / "etc/isns" / ("127.0.0.1," + std::to_string(isnsd.portal().port));
+    EXPECT_TRUE(fs::is_symlink(links / (std::string(first_iqn) + ",127.0.0.1," +
+                                        std::to_string(tgt.portal().port) + ",1,default")));
+}
+
+TEST_F(IscsidIsns, AnIsnsdRestartIsSurvived)
+{
+    ASSERT_TRUE(tgt.add_target({.iqn = first_iqn, .size_mib = 16}));
+    ASSERT_TRUE(wait_for([&] { return has_session(first_iqn); }, 30s)) << log();
+    auto const before = registrations();
+    ASSERT_TRUE(isnsd.restart());
+    // iscsid notices the closed connection and registers again (5 s apart).
+    ASSERT_TRUE(wait_for([&] { return registrations() > before; }, 30s)) << log();
+    // What registers after the restart still reaches iscsid.
+    ASSERT_TRUE(tgt.add_target({.iqn = second_iqn, .size_mib = 16}));
+    ASSERT_TRUE(wait_for([&] { return has_session(second_iqn); }, 30s)) << log();
+    EXPECT_TRUE(has_session(first_iqn)) << "the first session is untouched";
+}
+
+} // namespace
+} // namespace iscsi::test
+#endif
