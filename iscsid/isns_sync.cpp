@@ -10,6 +10,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 namespace iscsid {
@@ -97,11 +98,23 @@ asio::awaitable<void> daemon::isns_sync(db::discovery_record disc, std::string i
                 r.disc_type = db::discovery_type::isns;
                 nodes.push_back(std::move(r));
             }
+        auto before = store_.discovered_nodes(db::discovery_kind::isns, disc.address, disc.port);
         if (auto saved = store_.save_discovered(disc, nodes, {.add_new = true, .update_old = false}); !saved) {
             std::clog << "iscsid: iSNS server " << key << ": cannot store its targets: " << saved.error().message()
                       << "\n";
             continue;
         }
+        // A target the server no longer reports: its record stays (the
+        // admin's settings, a session that may still work), unlinked from
+        // this server's record, which lists only what it reports.
+        std::vector<db::node_key> gone;
+        for (auto const& k : before ? *before : std::vector<db::node_key>{})
+            if (std::none_of(nodes.begin(), nodes.end(), [&](auto const& n) { return same_node(db::key_of(n), k); }))
+                gone.push_back(k);
+        if (!gone.empty() && store_.unlink_discovered(disc, gone))
+            for (auto const& k : gone)
+                std::clog << "iscsid: iSNS server " << key << " no longer reports " << k.target << " at " << k.address
+                          << "," << k.port << "; its record is kept, unlinked\n";
         for (auto const& n : nodes) {
             auto const k = db::key_of(n);
             auto rec = store_.read_node(k);

@@ -134,6 +134,21 @@ TEST_F(IscsidIsns, ATargetRegisteredLaterIsLoggedInToThroughAnScn)
                                         std::to_string(tgt.portal().port) + ",1,default")));
 }
 
+TEST_F(IscsidIsns, ATargetThatLeavesIsUnlinkedAndItsRecordKept)
+{
+    // Registered by isnsadm at a portal nobody serves: the record appears
+    // (its automatic login fails), then the entity deregisters.
+    ASSERT_TRUE(isnsd.register_targets("leaving", {{"127.0.0.1", 3299}}, {second_iqn}));
+    auto const link = dir.path() / "etc/isns" / ("127.0.0.1," + std::to_string(isnsd.portal().port)) /
+                      (std::string(second_iqn) + ",127.0.0.1,3299,1,default");
+    ASSERT_TRUE(wait_for([&] { return fs::is_symlink(link); }, 30s)) << log();
+    ASSERT_TRUE(isnsd.deregister_entity("leaving"));
+    ASSERT_TRUE(wait_for([&] { return !fs::is_symlink(link); }, 30s)) << log();
+    EXPECT_NE(log().find("no longer reports " + std::string(second_iqn)), std::string::npos) << log();
+    auto r = adm({"-m", "node", "-T", second_iqn, "-p", "127.0.0.1:3299"});
+    EXPECT_TRUE(r.ok()) << "the record stays: " << r.err;
+}
+
 TEST_F(IscsidIsns, AnIsnsdRestartIsSurvived)
 {
     ASSERT_TRUE(tgt.add_target({.iqn = first_iqn, .size_mib = 16}));

@@ -198,4 +198,17 @@ result<std::vector<node_key>> store::save_discovered(discovery_record const& dis
     return removed;
 }
 
+result<void> store::unlink_discovered(discovery_record const& disc, std::span<node_key const> keys)
+{
+    if (auto c = check_portal(disc.address); !c)
+        return c.error();
+    auto lock = write_lock::acquire(root_);
+    if (!lock)
+        return lock.error();
+    auto const dir = paths::discovery_dir(root_, disc.type, disc.address, disc.port);
+    for (auto const& k : keys)
+        ::unlink((dir / paths::link_name(k)).c_str());
+    return sync_filesystem(root_);
+}
+
 } // namespace iscsi::db

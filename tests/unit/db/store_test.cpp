@@ -406,5 +406,21 @@ TEST_F(Store, ABadRecordLateInALargeDiscoveryPublishesNothing)
         EXPECT_FALSE(fs::is_regular_file(e.path())) << "left behind: " << e.path();
 }
 
+
+TEST_F(Store, UnlinkingFromADiscoveryRecordKeepsTheNodeRecord)
+{
+    auto const disc = make_discovery_record(conf, discovery_kind::isns, "127.0.0.1", 3205);
+    std::vector<node_record> found{node("iqn.2026-11.test:a", "127.0.0.1", 1), node("iqn.2026-11.test:b", "127.0.0.1", 1)};
+    ASSERT_TRUE(db.save_discovered(disc, found, {}));
+    std::vector<node_key> const gone{key_of(found[1])};
+    ASSERT_TRUE(db.unlink_discovered(disc, gone));
+    auto linked = db.discovered_nodes(discovery_kind::isns, "127.0.0.1", 3205);
+    ASSERT_TRUE(linked);
+    ASSERT_EQ(linked->size(), 1U);
+    EXPECT_EQ(linked->front().target, "iqn.2026-11.test:a");
+    EXPECT_TRUE(db.read_node(key_of(found[1]))) << "the record stays";
+    EXPECT_TRUE(db.unlink_discovered(disc, gone)) << "a link already gone is fine";
+}
+
 } // namespace
 } // namespace iscsi::db

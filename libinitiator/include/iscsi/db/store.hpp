@@ -118,6 +118,9 @@ public:
     [[nodiscard]] result<std::vector<node_key>> save_discovered(discovery_record const& disc,
                                                                 std::span<node_record const> nodes,
                                                                 discovered_save mode);
+    /// Unlinks these node records from a discovery record (it no longer
+    /// reports them); the records themselves stay. Missing links are fine.
+    [[nodiscard]] result<void> unlink_discovered(discovery_record const& disc, std::span<node_key const> keys);
 
     // --- iface records (default and iser are built in, never files) ---
     [[nodiscard]] result<std::vector<iface_record>> list_ifaces() const;
