@@ -92,6 +92,9 @@ private:
     /// server, a request meanwhile runs once more after it.
     void request_isns_sync(iscsi::db::discovery_record const& disc, std::string const& initiator);
     asio::awaitable<void> isns_sync(iscsi::db::discovery_record disc, std::string initiator);
+    /// discovery.isns.discoveryd_poll_inval > 0: a query that often, SCNs or not.
+    asio::awaitable<void> isns_poll(iscsi::db::discovery_record disc, std::string initiator,
+                                    std::shared_ptr<asio::steady_timer> timer);
 
     asio::io_context& io_;
     iscsi::db::store store_;
@@ -106,6 +109,7 @@ private:
     void report_status() const;
     std::list<login_in_progress> logins_;
     std::vector<std::shared_ptr<iscsi::transport::isns_watch>> isns_watches_;
+    std::vector<std::shared_ptr<asio::steady_timer>> isns_polls_;
     enum class sync_state { running, again };
     std::map<std::string, sync_state> isns_syncs_; ///< by server "address,port"; absent: idle
 };

@@ -9,6 +9,8 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <iostream>
@@ -32,6 +34,9 @@ void daemon::start_isns()
     for (auto& w : isns_watches_)
         w->stop();
     isns_watches_.clear();
+    for (auto& t : isns_polls_)
+        t->cancel();
+    isns_polls_.clear();
     auto records = store_.list_discovery(db::discovery_kind::isns);
     if (!records)
         return;
@@ -52,6 +57,24 @@ void daemon::start_isns()
             io_.get_executor(), {disc.address, static_cast<std::uint16_t>(disc.port), std::nullopt}, reg, cb);
         w->start();
         isns_watches_.push_back(std::move(w));
+        if (disc.discoveryd_poll_inval > 0) {
+            auto timer = std::make_shared<asio::steady_timer>(io_);
+            isns_polls_.push_back(timer);
+            asio::co_spawn(io_, isns_poll(disc, me, timer), asio::detached);
+        }
+    }
+}
+
+asio::awaitable<void> daemon::isns_poll(db::discovery_record disc, std::string initiator,
+                                        std::shared_ptr<asio::steady_timer> timer)
+{
+    for (;;) {
+        timer->expires_after(std::chrono::seconds(disc.discoveryd_poll_inval));
+        boost::system::error_code ec;
+        co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) // cancelled: stopped or reloaded
+            co_return;
+        request_isns_sync(disc, initiator);
     }
 }
 

@@ -149,6 +149,25 @@ TEST_F(IscsidIsns, ATargetThatLeavesIsUnlinkedAndItsRecordKept)
     EXPECT_TRUE(r.ok()) << "the record stays: " << r.err;
 }
 
+TEST_F(IscsidIsns, APollIntervalQueriesWithoutNotifications)
+{
+    // discovery.isns.discoveryd_poll_inval = 1: iscsid asks every second.
+    auto const server = isnsd.portal().to_string();
+    auto r = adm({"-m", "discoverydb", "-t", "isns", "-p", server, "-o", "update", "-n",
+                  "discovery.isns.discoveryd_poll_inval", "-v", "1"});
+    ASSERT_TRUE(r.ok()) << r.err;
+    daemon.signal(SIGHUP); // reload: the record's new setting
+    auto count = [&] {
+        std::size_t n = 0;
+        auto const text = log();
+        for (auto at = text.find("target(s) visible"); at != std::string::npos; at = text.find("target(s) visible", at + 1))
+            ++n;
+        return n;
+    };
+    auto const before = count();
+    ASSERT_TRUE(wait_for([&] { return count() >= before + 3; }, 15s)) << log();
+}
+
 TEST_F(IscsidIsns, AnIsnsdRestartIsSurvived)
 {
     ASSERT_TRUE(tgt.add_target({.iqn = first_iqn, .size_mib = 16}));
