@@ -1,10 +1,11 @@
 // libFuzzer target: bytes from an iSNS server → message_reader (fed in two
 // pieces, cut where the first byte says) → parse_targets /
-// parse_registration → discovery_exchange. Accepted messages must encode
+// parse_registration → discovery_exchange and registrar. Accepted messages must encode
 // and read back to the same attributes.
 #include "iscsi/discovery/isns/exchange.hpp"
 #include "iscsi/discovery/isns/messages.hpp"
 #include "iscsi/discovery/isns/pdu.hpp"
+#include "iscsi/discovery/isns/registrar.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -40,6 +41,15 @@ void check_message(message const& m)
     discovery_exchange x({"iqn.2026-12.test:fuzz", "", "", std::nullopt, 0, std::nullopt}, m.xid);
     (void)x.take_output();
     (void)x.on_message(m);
+    // So does a registrar, as an answer on its connection and as an SCN.
+    registrar reg({"iqn.2026-12.test:fuzz", "", "", std::nullopt, 0, std::nullopt});
+    reg.connected(iscsi::time_point{}, m.xid, "127.0.0.1", 40000);
+    (void)reg.take_output();
+    (void)reg.on_message(m, iscsi::time_point{});
+    auto answer = reg.on_scn(m);
+    message_reader back;
+    auto back_used = back.feed(answer);
+    require(back_used && *back_used == answer.size() && back.ready());
 }
 
 } // namespace
