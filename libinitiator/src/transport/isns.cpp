@@ -5,6 +5,7 @@
 #include "iscsi/discovery/isns/errors.hpp"
 #include "iscsi/discovery/isns/exchange.hpp"
 #include "iscsi/transport/errors.hpp"
+#include "tcp_connect.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
@@ -25,24 +26,6 @@ namespace isns = discovery::isns;
 namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-
-asio::awaitable<std::error_code> connect(asio::ip::tcp::socket& socket, discovery::portal const& server,
-                                         asio::steady_timer& deadline)
-{
-    asio::ip::tcp::resolver resolver(socket.get_executor());
-    auto resolved = co_await (resolver.async_resolve(server.address, std::to_string(server.port), use_tuple) ||
-                              deadline.async_wait(use_tuple));
-    if (resolved.index() == 1)
-        co_return errc::connect_timeout;
-    auto [rec, endpoints] = std::get<0>(std::move(resolved));
-    if (rec)
-        co_return std::error_code(rec);
-    auto connected = co_await (asio::async_connect(socket, endpoints, use_tuple) || deadline.async_wait(use_tuple));
-    if (connected.index() == 1)
-        co_return errc::connect_timeout;
-    auto [cec, ep] = std::get<0>(connected);
-    co_return std::error_code(cec);
-}
 
 /// Sends what the exchange has to say, then reads until it has a whole
 /// message for it; repeats until the exchange ends.
@@ -96,7 +79,8 @@ discover_isns(asio::any_io_executor ex, discovery::portal server, isns::registra
     asio::ip::tcp::socket socket(ex);
     asio::steady_timer deadline(ex);
     deadline.expires_after(timeout);
-    if (auto ec = co_await connect(socket, server, deadline))
+    auto connecting = detail::tcp_connect(socket, server.address, server.port, deadline);
+    if (auto ec = co_await std::move(connecting))
         co_return ec;
     socket.set_option(asio::ip::tcp::no_delay(true));
 

@@ -4,6 +4,7 @@
 
 #include "iscsi/discovery/isns/errors.hpp"
 #include "iscsi/transport/errors.hpp"
+#include "tcp_connect.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -86,19 +87,9 @@ asio::awaitable<std::error_code> isns_watch::one_connection()
     socket_ = tcp::socket(ex_);
     asio::steady_timer timer(ex_);
     timer.expires_after(connect_timeout);
-    tcp::resolver resolver(ex_);
-    auto resolved = co_await (resolver.async_resolve(server_.address, std::to_string(server_.port), use_tuple) ||
-                              timer.async_wait(use_tuple));
-    if (resolved.index() == 1)
-        co_return errc::connect_timeout;
-    auto [rec, endpoints] = std::get<0>(std::move(resolved));
-    if (rec)
-        co_return std::error_code(rec);
-    auto connected = co_await (asio::async_connect(socket_, endpoints, use_tuple) || timer.async_wait(use_tuple));
-    if (connected.index() == 1)
-        co_return errc::connect_timeout;
-    if (auto [cec, ep] = std::get<0>(connected); cec)
-        co_return std::error_code(cec);
+    auto connecting = detail::tcp_connect(socket_, server_.address, server_.port, timer);
+    if (auto ec = co_await std::move(connecting))
+        co_return ec;
 
     // SCNs come to our side of this connection, at a port of our own.
     boost::system::error_code aec;

@@ -11,7 +11,6 @@ namespace {
 constexpr std::uint32_t status_source_unknown = 6;
 constexpr std::uint32_t status_no_such_entry = 9;
 constexpr std::uint32_t status_internal_error = 11;
-constexpr std::uint32_t status_not_supported = 15;
 } // namespace
 
 discovery_exchange::discovery_exchange(registration reg, std::uint16_t first_xid)
@@ -54,20 +53,7 @@ void discovery_exchange::fail(std::error_code ec)
 
 void discovery_exchange::answer_server(message const& m)
 {
-    message rsp;
-    rsp.fn = m.fn;
-    rsp.is_response = true;
-    rsp.xid = m.xid;
-    rsp.status = 0;
-    if (m.fn == function::esi) {
-        rsp.attributes = m.attributes; // §5.7.5.13: ESIRsp repeats the ESI's attributes
-    } else if (m.fn == function::scn) {
-        if (!m.attributes.empty())
-            rsp.attributes.push_back(m.attributes.front()); // §5.7.5.8: the destination
-    } else {
-        rsp.status = status_not_supported;
-    }
-    auto bytes = encode(rsp);
+    auto bytes = encode(answer_server_request(m));
     out_.insert(out_.end(), bytes.begin(), bytes.end());
 }
 

@@ -122,6 +122,24 @@ message scn_reg(std::string const& source, std::uint32_t bitmap)
     return m;
 }
 
+message answer_server_request(message const& request)
+{
+    message rsp;
+    rsp.fn = request.fn;
+    rsp.is_response = true;
+    rsp.xid = request.xid;
+    rsp.status = 0;
+    if (request.fn == function::esi) {
+        rsp.attributes = request.attributes;
+    } else if (request.fn == function::scn) {
+        if (!request.attributes.empty())
+            rsp.attributes.push_back(request.attributes.front());
+    } else {
+        rsp.status = 15;
+    }
+    return rsp;
+}
+
 std::error_code check_status(message const& response, errc refusal, std::string_view what, diagnostics* diag)
 {
     auto const status = response.status.value_or(0);

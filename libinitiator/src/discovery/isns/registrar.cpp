@@ -108,22 +108,9 @@ result<void> registrar::on_message(message const& m, time_point now)
 
 std::vector<std::byte> registrar::on_scn(message const& m)
 {
-    message rsp;
-    rsp.fn = m.fn;
-    rsp.is_response = true;
-    rsp.xid = m.xid;
-    rsp.status = 0;
-    if (m.fn == function::scn) {
-        // §5.7.5.8: SCNRsp carries the destination attribute back.
-        if (!m.attributes.empty())
-            rsp.attributes.push_back(m.attributes.front());
+    if (m.fn == function::scn)
         changed_ = true;
-    } else if (m.fn == function::esi) {
-        rsp.attributes = m.attributes; // §5.7.5.13
-    } else {
-        rsp.status = 15; // Message (FUNCTION_ID) Not Supported
-    }
-    return encode(rsp);
+    return encode(answer_server_request(m));
 }
 
 result<void> registrar::on_timeout(time_point now)

@@ -86,6 +86,14 @@ struct registration {
 /// SCNReg (§5.6.5.5): Message Key our iSCSI Name, operating attribute the bitmap.
 [[nodiscard]] message scn_reg(std::string const& source, std::uint32_t bitmap);
 
+/**
+ * Our answer to a request the server sends a client: SCNRsp with the
+ * destination attribute (§5.7.5.8), ESIRsp with the ESI's attributes
+ * (§5.7.5.13), and "Message (FUNCTION_ID) Not Supported" (15) to anything
+ * else.
+ */
+[[nodiscard]] message answer_server_request(message const& request);
+
 /// What a DevAttrRegRsp told us (§5.6.5.1): the Entity Identifier the
 /// server assigned and its Registration Period (0 = none was given).
 struct registered {
