@@ -71,6 +71,10 @@ protected:
     }
     void TearDown() override
     {
+        // isnsd first: open-isns 0.101 does not ignore SIGPIPE and dies
+        // writing an SCN to an iscsid that has gone (tgtd deregistering its
+        // targets as it stops would make it do so).
+        EXPECT_TRUE(isnsd.stop());
         (void)adm({"-m", "node", "-U", "all"});
         if (daemon.started()) {
             daemon.signal(SIGTERM);

@@ -108,8 +108,8 @@ AssertionResult isnsd_process::stop()
             daemon_.kill_and_reap();
         }
     } else {
-        problems = "isnsd (pid " + std::to_string(daemon_.pid()) + ") died before stop(); log:\n" +
-                   detail::tail_of(log_file());
+        problems = "isnsd (pid " + std::to_string(daemon_.pid()) + ") died before stop(), status " +
+                   std::to_string(daemon_.wait_for_exit(0ms).value_or(-1)) + "; log:\n" + detail::tail_of(log_file());
     }
     daemon_ = child_process{};
     if (problems.empty())

@@ -16,6 +16,7 @@
 #include <boost/asio/write.hpp>
 
 #include <array>
+#include <set>
 #include <random>
 
 namespace iscsi::transport {
@@ -27,8 +28,10 @@ using asio::ip::tcp;
 namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr duration connect_timeout = std::chrono::seconds(10);
-/// An SCN connection that says nothing for this long is closed.
-constexpr duration scn_idle_timeout = std::chrono::seconds(30);
+/// SCN connections open at once; more are closed at once. open-isns keeps
+/// each open to send the next SCN on it, so they are never closed for
+/// being idle: isnsd 0.101 dies of SIGPIPE writing to one we closed.
+constexpr std::size_t max_scn_connections = 8;
 } // namespace
 
 std::shared_ptr<isns_watch> isns_watch::create(asio::any_io_executor ex, discovery::portal server,
@@ -55,6 +58,8 @@ void isns_watch::stop()
     socket_.close(ignored);
     if (acceptor_)
         acceptor_->close(ignored);
+    for (auto* s : scn_sockets_)
+        s->close(ignored);
     wake_.cancel();
     retry_.cancel();
 }
@@ -163,25 +168,29 @@ asio::awaitable<void> isns_watch::accept_scns()
         auto [ec, s] = co_await acceptor_->async_accept(use_tuple);
         if (ec)
             co_return;
+        if (scn_sockets_.size() == max_scn_connections)
+            continue; // `s` closes: a server has no need for more
         asio::co_spawn(ex_, [self, sock = std::move(s)]() mutable { return self->serve_scn(std::move(sock)); },
                        asio::detached);
     }
 }
 
 /// One connection the server opened to deliver SCNs: each message is
-/// answered on it; the connection ends when the server closes it.
+/// answered on it; the connection ends when the server closes it or at
+/// stop().
 asio::awaitable<void> isns_watch::serve_scn(tcp::socket s)
 {
     auto self = shared_from_this();
+    scn_sockets_.insert(&s); // stop() closes it
+    struct tracked {
+        std::set<tcp::socket*>& all;
+        tcp::socket* me;
+        ~tracked() { all.erase(me); }
+    } const track{scn_sockets_, &s};
     isns::message_reader reader;
     std::array<std::byte, 8192> buf{};
-    asio::steady_timer idle(ex_);
     while (!stopped_) {
-        idle.expires_after(scn_idle_timeout);
-        auto event = co_await (s.async_read_some(asio::buffer(buf), use_tuple) || idle.async_wait(use_tuple));
-        if (event.index() == 1)
-            co_return;
-        auto [ec, n] = std::get<0>(event);
+        auto [ec, n] = co_await s.async_read_some(asio::buffer(buf), use_tuple);
         if (ec)
             co_return;
         std::span<std::byte const> in(buf.data(), n);

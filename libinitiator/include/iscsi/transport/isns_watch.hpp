@@ -23,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace iscsi::transport {
@@ -66,6 +67,7 @@ private:
     std::optional<asio::ip::tcp::acceptor> acceptor_;
     asio::steady_timer wake_;  ///< cancelled when an SCN arrived
     asio::steady_timer retry_;
+    std::set<asio::ip::tcp::socket*> scn_sockets_; ///< open SCN connections (in serve_scn frames)
     bool stopped_ = false;
 };
 
