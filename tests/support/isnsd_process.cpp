@@ -71,7 +71,13 @@ AssertionResult isnsd_process::try_start(bool& retry)
         return r;
     std::filesystem::remove(dir() / "isnsd.pid");
     std::string error;
-    daemon_ = child_process::spawn({"isnsd", "--config", (dir() / "isnsd.conf").string(), "--foreground"},
+    // open-isns 0.101 does not ignore SIGPIPE: it dies (status 141) writing
+    // an SCN on a connection whose client has gone, e.g. a tgtd or iscsid a
+    // test stopped before it. The shell sets SIGPIPE ignored, which exec keeps,
+    // so isnsd gets EPIPE instead, as a packaged daemon under systemd does
+    // (IgnoreSIGPIPE=yes is systemd's default).
+    daemon_ = child_process::spawn({"sh", "-c", "trap '' PIPE; exec isnsd --config \"$0\" --foreground",
+                                    (dir() / "isnsd.conf").string()},
                                    log_file(), error);
     if (!daemon_.started())
         return AssertionFailure() << "cannot start isnsd: " << error;
