@@ -43,7 +43,8 @@ attribute string_attribute(tag t, std::string_view s)
     attribute a{static_cast<std::uint32_t>(t), {}};
     auto const padded = (s.size() + 1 + 3) & ~std::size_t{3}; // NUL, then to a multiple of 4
     a.value.assign(padded, std::byte{0});
-    std::memcpy(a.value.data(), s.data(), s.size());
+    if (!s.empty()) // an empty view's data() may be null
+        std::memcpy(a.value.data(), s.data(), s.size());
     return a;
 }
 
@@ -72,9 +73,11 @@ result<attribute> address_attribute(tag t, std::string_view address)
 
 std::optional<std::string> string_value(attribute const& a)
 {
+    if (a.value.empty()) // (an empty vector's data() may be null: no memchr on it)
+        return std::nullopt;
     auto const* p = reinterpret_cast<char const*>(a.value.data());
     auto const* nul = static_cast<char const*>(std::memchr(p, 0, a.value.size()));
-    if (a.value.empty() || !nul)
+    if (!nul)
         return std::nullopt;
     return std::string(p, nul);
 }
