@@ -114,13 +114,9 @@ asio::awaitable<void> daemon::isns_sync(db::discovery_record disc, std::string i
         auto const iface = db::builtin_ifaces().front();
         std::vector<db::node_record> nodes;
         for (auto const& t : *targets)
-            for (auto const& p : t.portals) {
-                auto r = db::make_node_record(conf, t.name, p.address, p.port, p.tpgt ? int{*p.tpgt} : 1, iface);
-                r.discovery_address = disc.address;
-                r.discovery_port = disc.port;
-                r.disc_type = db::discovery_type::isns;
-                nodes.push_back(std::move(r));
-            }
+            for (auto const& p : t.portals)
+                nodes.push_back(
+                    db::make_discovered_record(conf, disc, t.name, p.address, p.port, p.tpgt ? int{*p.tpgt} : 1, iface));
         auto before = store_.discovered_nodes(db::discovery_kind::isns, disc.address, disc.port);
         if (auto saved = store_.save_discovered(disc, nodes, {.add_new = true, .update_old = false}); !saved) {
             std::clog << "iscsid: iSNS server " << key << ": cannot store its targets: " << saved.error().message()

@@ -26,6 +26,16 @@ discovery_record make_discovery_record(config const& conf, discovery_kind kind, 
     return r;
 }
 
+node_record make_discovered_record(config const& conf, discovery_record const& disc, std::string target,
+                                   std::string address, int port, int tpgt, iface_record const& iface)
+{
+    auto r = make_node_record(conf, std::move(target), std::move(address), port, tpgt, iface);
+    r.discovery_address = disc.address;
+    r.discovery_port = disc.port;
+    r.disc_type = disc.type == discovery_kind::isns ? discovery_type::isns : discovery_type::send_targets;
+    return r;
+}
+
 namespace {
 
 fs::path discovery_file(fs::path const& root, discovery_kind kind, std::string const& address, int port)

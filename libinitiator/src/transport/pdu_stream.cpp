@@ -1,5 +1,6 @@
 // The imperative shell: sockets, timers and the one driver loop.
 #include "iscsi/transport/pdu_stream.hpp"
+#include "tcp_connect.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
@@ -67,24 +68,14 @@ result<int> pdu_stream::release()
 asio::awaitable<std::error_code> pdu_stream::connect(std::string const& host, std::uint16_t port,
                                                      duration timeout)
 {
-    asio::ip::tcp::resolver resolver(socket_.get_executor());
     asio::steady_timer timer(socket_.get_executor());
     timer.expires_after(timeout);
-
-    auto resolved = co_await (resolver.async_resolve(host, std::to_string(port), use_tuple) ||
-                              timer.async_wait(use_tuple));
-    if (resolved.index() == 1) co_return errc::connect_timeout;
-    auto [rec, endpoints] = std::get<0>(std::move(resolved));
-    if (rec) co_return std::error_code(rec);
-
-    auto connected =
-        co_await (asio::async_connect(socket_, endpoints, use_tuple) || timer.async_wait(use_tuple));
-    if (connected.index() == 1) {
+    auto connecting = detail::tcp_connect(socket_, host, port, timer);
+    auto ec = co_await std::move(connecting);
+    if (ec == errc::connect_timeout)
         close();
-        co_return errc::connect_timeout;
-    }
-    auto [cec, ep] = std::get<0>(connected);
-    if (cec) co_return std::error_code(cec);
+    if (ec)
+        co_return ec;
     socket_.set_option(asio::ip::tcp::no_delay(true));
     co_return std::error_code{};
 }

@@ -1,6 +1,7 @@
 #include "iscsi/discovery/isns/exchange.hpp"
 
 #include "iscsi/discovery/isns/errors.hpp"
+#include "unit/discovery/isns_transcript.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,25 +15,8 @@ using state = discovery_exchange::state;
 std::string const me = "iqn.2026-12.test:init";
 
 /// The one message the machine has to send now.
-message sent(discovery_exchange& x)
-{
-    auto bytes = x.take_output();
-    message_reader r;
-    auto used = r.feed(bytes);
-    EXPECT_TRUE(used && *used == bytes.size() && r.ready()) << "not exactly one message";
-    return r.ready() ? r.take() : message{};
-}
-
-message answer(message const& request, std::uint32_t status, std::vector<attribute> attrs = {})
-{
-    message m;
-    m.fn = request.fn;
-    m.is_response = true;
-    m.xid = request.xid;
-    m.status = status;
-    m.attributes = std::move(attrs);
-    return m;
-}
+using test::answer;
+using test::sent;
 
 std::vector<attribute> one_target()
 {

@@ -1,6 +1,7 @@
 #include "iscsi/discovery/isns/registrar.hpp"
 
 #include "iscsi/discovery/isns/errors.hpp"
+#include "unit/discovery/isns_transcript.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,25 +14,8 @@ using namespace std::chrono_literals;
 std::string const me = "iqn.2026-12.test:init";
 time_point const t0{};
 
-message sent(registrar& r)
-{
-    auto bytes = r.take_output();
-    message_reader rd;
-    auto used = rd.feed(bytes);
-    EXPECT_TRUE(used && *used == bytes.size() && rd.ready()) << "not exactly one message";
-    return rd.ready() ? rd.take() : message{};
-}
-
-message answer(message const& request, std::uint32_t status, std::vector<attribute> attrs = {})
-{
-    message m;
-    m.fn = request.fn;
-    m.is_response = true;
-    m.xid = request.xid;
-    m.status = status;
-    m.attributes = std::move(attrs);
-    return m;
-}
+using test::answer;
+using test::sent;
 
 std::vector<attribute> assigned(std::string const& eid, std::uint32_t period)
 {
@@ -108,11 +92,7 @@ TEST(IsnsRegistrar, AnScnIsAnsweredWithItsDestinationAndAsksForAQuery)
     scn.attributes = {string_attribute(tag::iscsi_name, me), attribute{4, std::vector<std::byte>(8)},
                       u32_attribute(tag::iscsi_scn_bitmap, scn::object_added),
                       string_attribute(tag::iscsi_name, "iqn.2026-12.test:new")};
-    auto bytes = r.on_scn(scn);
-    message_reader rd;
-    ASSERT_TRUE(rd.feed(bytes));
-    ASSERT_TRUE(rd.ready());
-    auto rsp = rd.take();
+    auto rsp = test::only_message(r.on_scn(scn));
     EXPECT_TRUE(rsp.is_response);
     EXPECT_EQ(rsp.fn, function::scn);
     EXPECT_EQ(rsp.xid, 42);

@@ -58,6 +58,12 @@ struct node_filter {
 [[nodiscard]] node_record make_node_record(config const& conf, std::string target, std::string address,
                                            int port, int tpgt, iface_record const& iface);
 
+/// A node record as discovery through `disc` found it: make_node_record()
+/// plus where it was found (discovery address, port and type).
+[[nodiscard]] node_record make_discovered_record(config const& conf, discovery_record const& disc,
+                                                 std::string target, std::string address, int port, int tpgt,
+                                                 iface_record const& iface);
+
 /// A new discovery record with iscsid.conf defaults.
 [[nodiscard]] discovery_record make_discovery_record(config const& conf, discovery_kind kind,
                                                      std::string address, int port);
