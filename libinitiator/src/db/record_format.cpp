@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <vector>
 
 namespace iscsi::db {
 namespace {
@@ -65,17 +66,24 @@ void put_fields(std::string& out, std::span<field<Record> const> rows, Record co
 /// path, libopeniscsiusr) uses plain iface order. We reproduce both.
 void put_node_file_iface(std::string& out, iface_record const& i)
 {
-    constexpr std::array<std::string_view, 6> first{"iface.hwaddress",     "iface.ipaddress",
-                                                    "iface.iscsi_ifacename", "iface.net_ifacename",
-                                                    "iface.gateway",       "iface.subnet_mask"};
-    auto const rows = iface_fields();
-    for (auto const key : first)
-        for (auto const& f : rows)
-            if (f.key == key)
-                put_field(out, f, i, print_style::file);
-    for (auto const& f : rows)
-        if (std::find(first.begin(), first.end(), f.key) == first.end())
-            put_field(out, f, i, print_style::file);
+    // The order is worked out once: this runs for every record written.
+    static std::vector<field<iface_record> const*> const order = [] {
+        constexpr std::array<std::string_view, 6> first{"iface.hwaddress",     "iface.ipaddress",
+                                                        "iface.iscsi_ifacename", "iface.net_ifacename",
+                                                        "iface.gateway",       "iface.subnet_mask"};
+        std::vector<field<iface_record> const*> rows;
+        auto const all = iface_fields();
+        for (auto const key : first)
+            for (auto const& f : all)
+                if (f.key == key)
+                    rows.push_back(&f);
+        for (auto const& f : all)
+            if (std::find(first.begin(), first.end(), f.key) == first.end())
+                rows.push_back(&f);
+        return rows;
+    }();
+    for (auto const* f : order)
+        put_field(out, *f, i, print_style::file);
 }
 
 /// Keys we do not know go back to the file as they came, never on screen

@@ -54,7 +54,7 @@ void append_value(std::string& out, int v)
 {
     char buf[16];
     auto const [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    out.append(buf, end);
+    out.append(buf, static_cast<std::size_t>(end - buf)); // (pointer, length): the iterator form goes through _M_replace
 }
 template <class Choice>
 void append_value(std::string& out, Choice const& v)
