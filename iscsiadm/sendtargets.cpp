@@ -1,10 +1,10 @@
 #include "sendtargets.hpp"
 
 #include "daemon_client.hpp"
+#include "discovery_login.hpp"
 #include "output.hpp"
 #include "records_view.hpp"
 
-#include "iscsi/auth/chap.hpp"
 #include "iscsi/db/errors.hpp"
 #include "iscsi/login/errors.hpp"
 #include "iscsi/transport/login_failure.hpp"
@@ -17,7 +17,6 @@
 #include <algorithm>
 #include <arpa/inet.h>
 #include <netdb.h>
-#include <random>
 #include <thread>
 
 namespace iscsiadm {
@@ -102,29 +101,10 @@ namespace {
 std::variant<iscsi::login::login_params, exit_code> login_params_for(context& ctx, db::discovery_record const& disc,
                                                                      db::iface_record const& iface)
 {
-    iscsi::login::login_params p;
     auto name = discovery_initiator_name(ctx, iface);
     if (auto const* code = std::get_if<exit_code>(&name))
         return *code;
-    p.initiator_name = std::get<std::string>(name);
-    p.session_type = iscsi::text::session_type::discovery;
-    // A fresh random ISID per discovery session (RFC 7143 §10.1.1 format
-    // "random"): discovery sessions are never reinstated.
-    std::random_device rd;
-    p.isid_ = iscsi::isid::random_format(rd() & 0xffffffU, 0);
-    p.login_timeout = std::chrono::seconds(std::max(1, disc.login_timeout));
-    p.offer.max_recv_data_segment_length = static_cast<std::uint32_t>(std::max(512, disc.max_recv_data_segment_length));
-    if (disc.auth.authmethod == db::auth_method::chap) {
-        iscsi::auth::chap_config chap;
-        chap.initiator = {disc.auth.username, iscsi::auth::secret(disc.auth.password)};
-        if (!disc.auth.username_in.empty())
-            chap.target = iscsi::auth::chap_credentials{disc.auth.username_in, iscsi::auth::secret(disc.auth.password_in)};
-        auto algs = iscsi::auth::parse_chap_algs(disc.chap_algs);
-        if (algs)
-            chap.algorithms = *algs;
-        p.chap = std::move(chap);
-    }
-    return p;
+    return iscsid::discovery_login_params(disc, std::move(std::get<std::string>(name)));
 }
 
 exit_code discovery_failed(std::error_code const& ec, iscsi::diagnostics const& diag, db::discovery_record const& disc)

@@ -92,4 +92,17 @@ result<void> store::delete_iface(std::string const& name)
     return sync_dir(paths::ifaces_dir(root_));
 }
 
+result<void> store::write_initiator_identity(initiator_identity const& id)
+{
+    // The file's values run to the first blank (parse_initiator_identity).
+    constexpr std::string_view not_in_value = " \t\r\n";
+    if (id.name.empty() || id.name.find_first_of(not_in_value) != std::string::npos ||
+        id.alias.find_first_of(not_in_value) != std::string::npos)
+        return make_error_code(errc::bad_name);
+    auto lock = write_lock::acquire(root_);
+    if (!lock)
+        return lock.error();
+    return replace_file(initiator_name_file(), format_initiator_identity(id), paths::file_mode);
+}
+
 } // namespace iscsi::db

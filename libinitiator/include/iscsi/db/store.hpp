@@ -85,6 +85,10 @@ public:
     [[nodiscard]] std::filesystem::path const& root() const noexcept { return root_; }
     [[nodiscard]] std::filesystem::path config_file() const { return root_ / "iscsid.conf"; }
     [[nodiscard]] std::filesystem::path initiator_name_file() const { return root_ / "initiatorname.iscsi"; }
+    /// Replaces initiatorname.iscsi atomically (mode 0600, as Debian's
+    /// package scripts leave it); db::errc::bad_name for an empty name or
+    /// one with a blank or a line break.
+    [[nodiscard]] result<void> write_initiator_identity(initiator_identity const& id);
 
     // --- node records ---
     [[nodiscard]] result<std::vector<node_key>> list_nodes(node_filter const& f = {}) const;
