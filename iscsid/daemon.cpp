@@ -85,6 +85,8 @@ void daemon::reload()
 
 void daemon::report_status() const
 {
+    if (changed_)
+        changed_();
     if (!status_)
         return;
     std::size_t user = 0;
@@ -168,7 +170,7 @@ std::string daemon::initiator_name(db::node_record const& n, std::string& why) c
 {
     if (!n.iface.initiatorname.empty())
         return n.iface.initiatorname;
-    auto const file = initiator_name_file_.empty() ? store_.initiator_name_file() : initiator_name_file_;
+    auto const file = initiator_name_file();
     auto id = db::load_initiator_identity(file);
     if (!id) {
         why = "no initiator name in " + file.string() + " (" + id.error().message() + ")";
@@ -432,6 +434,7 @@ void daemon::on_kernel_event(iscsi::kernel::incoming const& e)
     if (it == sessions_.end() || it->second->recovering || it->second->closing)
         return;
     it->second->recovering = true;
+    report_status();
     asio::co_spawn(io_, recover(it->second), asio::detached);
 }
 
@@ -467,6 +470,7 @@ asio::awaitable<void> daemon::recover(std::shared_ptr<session> s)
                   << (diag.message.empty() ? ec.message() : diag.message) << "\n";
     }
     s->recovering = false;
+    report_status();
 }
 
 } // namespace iscsid

@@ -50,6 +50,15 @@ public:
     void start_isns();
     /// Told a one-line status whenever the session count changes (systemd's STATUS=).
     void on_status(std::function<void(std::string const&)> f) { status_ = std::move(f); }
+    /// Told whenever a session appears, goes, or starts or ends recovering
+    /// (the D-Bus objects follow; they ask `handle({op=list})` for what is).
+    void on_change(std::function<void()> f) { changed_ = std::move(f); }
+    [[nodiscard]] iscsi::db::store const& store() const noexcept { return store_; }
+    /// The initiatorname.iscsi in use (-i, else the database root's).
+    [[nodiscard]] std::filesystem::path initiator_name_file() const
+    {
+        return initiator_name_file_.empty() ? store_.initiator_name_file() : initiator_name_file_;
+    }
 
 private:
     struct session {
@@ -105,6 +114,7 @@ private:
     /// User-space sessions are numbered apart from the kernel's sids.
     std::uint32_t next_user_id_ = 100001;
     std::function<void(std::string const&)> status_;
+    std::function<void()> changed_;
     std::filesystem::path initiator_name_file_;
     void report_status() const;
     std::list<login_in_progress> logins_;

@@ -3,6 +3,7 @@
 #include "control_server.hpp"
 #include "daemon.hpp"
 #include "kernel_link.hpp"
+#include "dbus/service.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -28,6 +29,17 @@ std::filesystem::path database_root(std::string const& config)
     return ISCSI_SYSCONFDIR;
 }
 
+/// --dbus auto serves the system bus only for the system's database (a
+/// daemon on a private root, as tests run, must not claim the name) or
+/// when the bus address is given explicitly.
+bool wants_dbus(std::string const& mode, std::string const& config)
+{
+    if (mode != "auto")
+        return mode == "yes";
+    char const* addr = std::getenv("DBUS_SYSTEM_BUS_ADDRESS");
+    return (addr && *addr) || database_root(config) == ISCSI_SYSCONFDIR;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -35,12 +47,16 @@ int main(int argc, char** argv)
     CLI::App app{"iscsid: the iSCSI initiator daemon"};
     bool foreground = false;
     int debug = 0;
-    std::string config, initiatorname;
+    std::string config, initiatorname, dbus = "auto";
     app.add_flag("-f,--foreground", foreground, "run in the foreground");
     app.add_option("-d,--debug", debug, "debug level 0-8 (4 and up: every kernel request and event)")
         ->check(CLI::Range(0, 8));
     app.add_option("-c,--config", config, "iscsid.conf to use (its directory holds the databases)");
     app.add_option("-i,--initiatorname", initiatorname, "initiatorname.iscsi to use");
+    app.add_option("--dbus", dbus,
+                   "serve the D-Bus API on the system bus: yes, no, or auto (when the database is the system's "
+                   "or DBUS_SYSTEM_BUS_ADDRESS is set; failing to is then not fatal)")
+        ->check(CLI::IsMember({"auto", "yes", "no"}));
     CLI11_PARSE(app, argc, argv);
 
     if (!foreground && ::daemon(0, 0) != 0) {
@@ -84,6 +100,20 @@ int main(int argc, char** argv)
     }
     server->start();
 
+    std::unique_ptr<iscsid::dbus::api> api;
+    if (wants_dbus(dbus, config)) {
+        try {
+            api = std::make_unique<iscsid::dbus::api>(io, d);
+            api->svc.start();
+            d.on_change([&api] { api->svc.sessions_changed(); });
+            std::clog << "iscsid: D-Bus API on the system bus as " << iscsid::dbus::bus_name << "\n";
+        } catch (std::exception const& e) {
+            std::clog << "iscsid: no D-Bus API: " << e.what() << "\n";
+            if (dbus == "yes")
+                return 1;
+            api.reset();
+        }
+    }
     d.on_status([](std::string const& status) { ::sd_notifyf(0, "STATUS=%s", status.c_str()); });
     boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
     std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code, int sig) {
