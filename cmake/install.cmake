@@ -42,8 +42,14 @@ install(PROGRAMS conf/systemd/iscsi-boot-network-generator DESTINATION ${ISCSI_S
 install(FILES conf/bash-completion/iscsiadm DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
 install(FILES docs/man/iscsiadm.8 docs/man/iscsistart.8 docs/man/iscsi-iname.8 DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
 install(FILES docs/man/iscsid.conf.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
-install(FILES docs/session-api.md docs/fuse-export.md docs/compat.md docs/architecture.md
+install(FILES docs/session-api.md docs/fuse-export.md docs/compat.md docs/architecture.md docs/dbus-api.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
+
+# The D-Bus API (docs/dbus-api.md): the bus policy where dbus-daemon reads
+# system services' policies, the polkit action, the introspection data.
+install(FILES conf/dbus/org.iscsiinitiator.Iscsid1.conf DESTINATION ${CMAKE_INSTALL_DATADIR}/dbus-1/system.d)
+install(FILES conf/polkit/org.iscsiinitiator.Iscsid1.policy DESTINATION ${CMAKE_INSTALL_DATADIR}/polkit-1/actions)
+install(FILES docs/org.iscsiinitiator.Iscsid1.xml DESTINATION ${CMAKE_INSTALL_DATADIR}/dbus-1/interfaces)
 
 # Root on iSCSI: the initramfs-tools hook and boot script go where
 # mkinitramfs looks, whatever the prefix (initramfs-tools reads only

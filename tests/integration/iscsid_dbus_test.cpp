@@ -1,0 +1,226 @@
+// iscsid's D-Bus API (docs/dbus-api.md) with real parts: tgtd on loopback,
+// a private system bus from dbus-daemon with the bus policy of conf/dbus,
+// polkitd where a test needs polkit's answer, and busctl and gdbus as the
+// clients. Each test reads as what a desktop tool does over the bus.
+#include "support/iscsid_env.hpp"
+#include "support/system_bus.hpp"
+#include "support/target_process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using namespace iscsi::test;
+using namespace std::chrono_literals;
+
+constexpr char const* iqn = "iqn.2026-12.org.example.test:dbus";
+constexpr char const* dest = "org.iscsiinitiator.Iscsid1";
+constexpr char const* manager = "/org/iscsiinitiator/Iscsid1/Manager";
+constexpr char const* manager_if = "org.iscsiinitiator.Iscsid1.Manager.ISCSI.Initiator";
+constexpr char const* session_if = "org.iscsiinitiator.Iscsid1.ISCSI.Session";
+
+class IscsidDbus : public isolated_test {
+protected:
+    tgtd_process tgt;
+    system_bus bus;
+    iscsid_env env{{.programs = {ISCSID_BIN, ISCSIADM_BIN, ISCSI_FUSE_BIN}}};
+
+    /// Target, bus (with polkit when `polkit_rules` is given), then iscsid on it.
+    void start(std::optional<chap_config> chap = std::nullopt, std::string const& polkit_rules = {})
+    {
+        ASSERT_TRUE(tgt.start());
+        ASSERT_TRUE(tgt.add_target({.iqn = iqn, .size_mib = 16, .chap = chap}));
+        ASSERT_TRUE(bus.start(polkit_rules));
+        ASSERT_TRUE(env.prepare());
+        env.set_variable("DBUS_SYSTEM_BUS_ADDRESS", bus.address());
+        ASSERT_TRUE(env.start());
+        for (int i = 0; i < 250 && !bus.busctl({"status", dest}).ok(); ++i)
+            std::this_thread::sleep_for(20ms);
+        ASSERT_TRUE(bus.busctl({"status", dest}).ok()) << env.log();
+    }
+    void TearDown() override { (void)env.adm({"-m", "node", "-U", "all"}); }
+
+    [[nodiscard]] std::string port() const { return std::to_string(tgt.portal().port); }
+    /// Manager.METHOD with busctl's signature and arguments.
+    run_result call(std::string const& method, std::vector<std::string> args = {}) const
+    {
+        args.insert(args.begin(), {"call", dest, manager, manager_if, method});
+        return bus.busctl(args);
+    }
+    run_result call_as(std::string const& user, std::string const& method, std::vector<std::string> args = {}) const
+    {
+        args.insert(args.begin(), {"call", dest, manager, manager_if, method});
+        return bus.busctl_as(user, args);
+    }
+    run_result discover() const { return call("DiscoverSendTargets", {"sqa{sv}", "127.0.0.1", port(), "0"}); }
+    std::vector<std::string> node_args(std::vector<std::string> options = {"0"}) const
+    {
+        std::vector<std::string> a{"sisisa{sv}", iqn, "1", "127.0.0.1", port(), "default"};
+        a.insert(a.end(), options.begin(), options.end());
+        return a;
+    }
+    [[nodiscard]] std::string first_session_path() const
+    {
+        auto tree = bus.busctl({"tree", "--list", dest});
+        for (std::size_t at = 0; (at = tree.out.find("/iscsi/session", at)) != std::string::npos; ++at) {
+            auto const begin = tree.out.rfind('\n', at) + 1;
+            return tree.out.substr(begin, tree.out.find('\n', at) - begin);
+        }
+        return {};
+    }
+};
+
+TEST_F(IscsidDbus, DiscoverLogInSeeTheSessionObjectAndLogOut)
+{
+    start();
+    ASSERT_TRUE(bus.start_monitor(dest));
+    auto name = call("GetInitiatorName");
+    ASSERT_TRUE(name.ok()) << name.err;
+    EXPECT_EQ(name.out, "s \"iqn.2026-12.org.example.test:host\"\n");
+
+    // udisks2's (sisis) tuples and their count; the records are written.
+    auto found = discover();
+    ASSERT_TRUE(found.ok()) << found.err << env.log();
+    EXPECT_EQ(found.out, "a(sisis)i 1 \"" + std::string(iqn) + "\" 1 \"127.0.0.1\" " + port() + " \"default\" 1\n");
+    auto nodes = env.adm({"-m", "node"});
+    EXPECT_NE(nodes.out.find(iqn), std::string::npos) << nodes.out;
+
+    auto login = call("Login", node_args());
+    ASSERT_TRUE(login.ok()) << login.err << env.log();
+    EXPECT_TRUE(bus.wait_for_monitor("InterfacesAdded", 10s)) << bus.monitor_log();
+    EXPECT_TRUE(bus.wait_for_monitor("'State': <'LOGGED_IN'>", 10s)) << bus.monitor_log();
+    auto const path = first_session_path();
+    ASSERT_FALSE(path.empty());
+    auto target = bus.busctl({"get-property", dest, path, session_if, "target_name"});
+    EXPECT_EQ(target.out, "s \"" + std::string(iqn) + "\"\n") << target.err;
+    auto timeout = bus.busctl({"get-property", dest, path, session_if, "recovery_timeout"});
+    EXPECT_EQ(timeout.out, "i 120\n") << timeout.err; // node.session.timeo.replacement_timeout
+    EXPECT_NE(env.adm({"-m", "session"}).out.find(iqn), std::string::npos);
+
+    // A second login of the same node is open-iscsi's "session exists".
+    auto again = call("Login", node_args());
+    EXPECT_FALSE(again.ok());
+    EXPECT_NE(again.err.find("session exists"), std::string::npos) << again.err;
+
+    auto logout = bus.busctl({"call", dest, path, session_if, "Logout", "a{sv}", "0"});
+    ASSERT_TRUE(logout.ok()) << logout.err << env.log();
+    EXPECT_TRUE(bus.wait_for_monitor("InterfacesRemoved", 10s)) << bus.monitor_log();
+    EXPECT_EQ(env.adm({"-m", "session"}).exit_code, 21); // no active sessions
+    EXPECT_TRUE(first_session_path().empty());
+}
+
+TEST_F(IscsidDbus, LoginOptionsSetChapAndNodeKeysInTheRecord)
+{
+    start(chap_config{.initiator = {"dbususer", "dbus-secret-123"}});
+    ASSERT_TRUE(discover().ok());
+    auto login = call("Login", node_args({"3", "username", "s", "dbususer", "password", "s", "dbus-secret-123",
+                                          "node.startup", "s", "automatic"}));
+    ASSERT_TRUE(login.ok()) << login.err << env.log();
+    auto rec = env.adm({"-m", "node", "-T", iqn, "-p", "127.0.0.1:" + port(), "-S"});
+    EXPECT_NE(rec.out.find("node.session.auth.username = dbususer\n"), std::string::npos) << rec.out;
+    EXPECT_NE(rec.out.find("node.startup = automatic\n"), std::string::npos) << rec.out;
+    // The secret is in the record (0600) for recovery, never in the log.
+    EXPECT_EQ(env.log().find("dbus-secret-123"), std::string::npos);
+}
+
+TEST_F(IscsidDbus, AWrongChapSecretSaysInitiatorFailedAuthorization)
+{
+    start(chap_config{.initiator = {"dbususer", "dbus-secret-123"}});
+    ASSERT_TRUE(discover().ok());
+    auto login = call("Login", node_args({"2", "username", "s", "dbususer", "password", "s", "not-the-secret"}));
+    EXPECT_FALSE(login.ok());
+    // Cockpit marks the password field when it sees these words.
+    EXPECT_NE(login.err.find("initiator failed authorization"), std::string::npos) << login.err;
+    EXPECT_TRUE(first_session_path().empty());
+}
+
+TEST_F(IscsidDbus, AnUnprivilegedCallerReadsButCannotChangeAnything)
+{
+    start(); // no polkit on this bus: only root may change things
+    auto name = call_as("nobody", "GetInitiatorName");
+    EXPECT_TRUE(name.ok()) << name.err;
+    auto found = call_as("nobody", "DiscoverSendTargets", {"sqa{sv}", "127.0.0.1", port(), "0"});
+    EXPECT_FALSE(found.ok());
+    EXPECT_NE(found.err.find("Access denied"), std::string::npos) << found.err;
+    EXPECT_EQ(env.adm({"-m", "node"}).exit_code, 21) << "a refused discovery wrote records";
+    ASSERT_TRUE(discover().ok());
+    auto login = call_as("nobody", "Login", node_args());
+    EXPECT_FALSE(login.ok());
+    EXPECT_NE(login.err.find("Access denied"), std::string::npos) << login.err;
+    auto rename = call_as("nobody", "SetInitiatorName", {"sa{sv}", "iqn.2026-12.org.example:evil", "0"});
+    EXPECT_FALSE(rename.ok());
+    EXPECT_EQ(call("GetInitiatorName").out, "s \"iqn.2026-12.org.example.test:host\"\n");
+    EXPECT_TRUE(first_session_path().empty());
+}
+
+TEST_F(IscsidDbus, PolkitDecidesForUsersOtherThanRoot)
+{
+    // polkitd with a rule: nobody may manage iSCSI; for anyone else the
+    // action's defaults (auth_admin) hold, and with no agent that is a no.
+    start(std::nullopt, "polkit.addRule(function(action, subject) {\n"
+                        "  if (action.id == 'org.iscsiinitiator.Iscsid1.manage-iscsi' && subject.user == 'nobody')\n"
+                        "    return polkit.Result.YES;\n"
+                        "});\n");
+    auto found = call_as("nobody", "DiscoverSendTargets", {"sqa{sv}", "127.0.0.1", port(), "0"});
+    ASSERT_TRUE(found.ok()) << found.err << env.log();
+    auto login = call_as("nobody", "Login", node_args());
+    ASSERT_TRUE(login.ok()) << login.err << env.log();
+    EXPECT_FALSE(first_session_path().empty());
+    auto logout = call_as("daemon", "Logout", node_args());
+    EXPECT_FALSE(logout.ok());
+    EXPECT_NE(logout.err.find("Access denied"), std::string::npos) << logout.err;
+    EXPECT_FALSE(first_session_path().empty());
+    EXPECT_TRUE(call_as("nobody", "Logout", node_args()).ok());
+}
+
+TEST_F(IscsidDbus, BadArgumentsGetAnErrorAndTheDaemonCarriesOn)
+{
+    start();
+    auto sig = call("Login", {"sis", iqn, "1", "127.0.0.1"});
+    EXPECT_NE(sig.err.find("Invalid arguments"), std::string::npos) << sig.err;
+    auto type = call("Login", node_args({"1", "username", "i", "5"}));
+    EXPECT_NE(type.err.find("option username must be a string"), std::string::npos) << type.err;
+    ASSERT_TRUE(discover().ok());
+    auto key = call("Login", node_args({"1", "node.name", "s", "iqn.2026-12.org.example:other"}));
+    EXPECT_NE(key.err.find("option node.name is not a node setting that can be changed"), std::string::npos)
+        << key.err;
+    auto value = call("Login", node_args({"1", "node.session.timeo.replacement_timeout", "s", "soon"}));
+    EXPECT_NE(value.err.find("is not valid"), std::string::npos) << value.err;
+    auto missing = call("Login", {"sisisa{sv}", "iqn.2026-12.org.example:absent", "1", "127.0.0.1", port(), "", "0"});
+    EXPECT_NE(missing.err.find("no record found"), std::string::npos) << missing.err;
+    auto port0 = call("Login", {"sisisa{sv}", iqn, "1", "127.0.0.1", "70000", "", "0"});
+    EXPECT_NE(port0.err.find("out of range"), std::string::npos) << port0.err;
+    auto name = call("SetInitiatorName", {"sa{sv}", "not an iscsi name", "0"});
+    EXPECT_NE(name.err.find("not an iSCSI name"), std::string::npos) << name.err;
+    auto nohost = call("DiscoverSendTargets", {"sqa{sv}", "no-such-host.invalid", "3260", "0"});
+    EXPECT_NE(nohost.err.find("cannot resolve host name"), std::string::npos) << nohost.err;
+    auto gone = bus.busctl({"call", dest, "/org/iscsiinitiator/Iscsid1/iscsi/session999", session_if, "Logout",
+                            "a{sv}", "0"});
+    EXPECT_FALSE(gone.ok());
+    // Still serving, and no half-written record came of it.
+    EXPECT_TRUE(call("GetInitiatorName").ok()) << env.log();
+    auto rec = env.adm({"-m", "node", "-T", iqn, "-p", "127.0.0.1:" + port()});
+    EXPECT_NE(rec.out.find("node.session.timeo.replacement_timeout = 120\n"), std::string::npos) << rec.out;
+}
+
+TEST_F(IscsidDbus, SetInitiatorNameKeepsTheAlias)
+{
+    start();
+    auto const file = env.dir() / "etc/initiatorname.iscsi";
+    std::ofstream(file) << "InitiatorName=iqn.2026-12.org.example.test:host\nInitiatorAlias=desk\n";
+    auto set = call("SetInitiatorName", {"sa{sv}", "iqn.2026-12.org.example.test:renamed", "0"});
+    ASSERT_TRUE(set.ok()) << set.err;
+    EXPECT_EQ(call("GetInitiatorName").out, "s \"iqn.2026-12.org.example.test:renamed\"\n");
+    EXPECT_EQ(call("GetInitiatorNameRaw").out, "s \"iqn.2026-12.org.example.test:renamed\"\n");
+    std::ifstream in(file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("InitiatorAlias=desk"), std::string::npos) << text;
+}
+
+} // namespace
