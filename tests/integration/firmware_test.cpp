@@ -5,6 +5,7 @@
 // `-m discovery -t fw` writes fw records; `iscsistart -N` configures, in a
 // network namespace of the test's own, the NIC the table describes (VLAN,
 // address, routes to a target behind the gateway).
+#include "support/iscsid_env.hpp"
 #include "support/isolation.hpp"
 #include "support/subprocess.hpp"
 #include "support/target_process.hpp"
@@ -14,7 +15,6 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <thread>
 
 #if defined(ISCSID_BIN) && defined(ISCSI_FUSE_BIN) && defined(ISCSISTART_BIN)
 namespace iscsi::test {
@@ -44,63 +44,31 @@ built_table boot_table(std::uint16_t port, std::string const& secret)
 
 class Firmware : public isolated_test {
 protected:
-    temp_dir dir;
     tgtd_process tgt;
-    child_process daemon;
-    std::string sock_dir; ///< short: a Unix socket path has at most 107 bytes
+    // No initiatorname.iscsi: the firmware's initiator name is used.
+    iscsid_env env{{.programs = {ISCSID_BIN, ISCSIADM_BIN, ISCSI_FUSE_BIN}, .initiator_name = std::nullopt}};
 
     void SetUp() override
     {
         isolated_test::SetUp();
         ASSERT_TRUE(tgt.start());
         ASSERT_TRUE(tgt.add_target({.iqn = iqn, .size_mib = 16, .chap = chap_config{{"fwuser", "fw-secret-123"}}}));
-        fs::create_directories(dir.path() / "etc");
-        fs::create_directories(dir.path() / "by-path");
-        // No initiatorname.iscsi: the firmware's initiator name is used.
-        ::setenv("ISCSI_ROOT", (dir.path() / "etc").c_str(), 1);
-        char tmpl[] = "/tmp/isdXXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        sock_dir = tmpl;
-        ::setenv("ISCSID_SOCKET", (sock_dir + "/control.sock").c_str(), 1);
-        ::setenv("ISCSID_USER_DIR", (dir.path() / "user").c_str(), 1);
-        ::setenv("ISCSID_BY_PATH_DIR", (dir.path() / "by-path").c_str(), 1);
-        ::setenv("ISCSI_FUSE_BIN", ISCSI_FUSE_BIN, 1);
-        ::setenv("ISCSI_IBFT_TABLE", (dir.path() / "ibft.bin").c_str(), 1);
-        std::string error;
-        daemon = child_process::spawn({ISCSID_BIN, "-f"}, dir.path() / "iscsid.log", error);
-        ASSERT_TRUE(daemon.started()) << error;
-        for (int i = 0; i < 200 && !fs::exists(sock_dir + "/control.sock"); ++i)
-            std::this_thread::sleep_for(20ms);
+        ASSERT_TRUE(env.prepare());
+        env.set_variable("ISCSI_IBFT_TABLE", (env.dir() / "ibft.bin").string());
+        ASSERT_TRUE(env.start());
     }
     void TearDown() override
     {
         (void)adm({"-m", "session", "-u"});
-        if (daemon.started()) {
-            daemon.signal(SIGTERM);
-            EXPECT_EQ(daemon.wait_for_exit(10s), 0);
-        }
-        for (auto const* v : {"ISCSI_ROOT", "ISCSID_SOCKET", "ISCSID_USER_DIR", "ISCSID_BY_PATH_DIR", "ISCSI_FUSE_BIN",
-                              "ISCSI_IBFT_TABLE", "ISCSI_BOOT_SESSIONS"})
-            ::unsetenv(v);
-        std::error_code ec;
-        if (!sock_dir.empty())
-            fs::remove_all(sock_dir, ec);
+        EXPECT_TRUE(env.stop());
     }
-    static run_result adm(std::vector<std::string> args)
-    {
-        args.insert(args.begin(), ISCSIADM_BIN);
-        return run_program(args, 60s);
-    }
-    std::string log() const
-    {
-        std::ifstream in(dir.path() / "iscsid.log");
-        return {std::istreambuf_iterator<char>(in), {}};
-    }
+    run_result adm(std::vector<std::string> args) const { return env.adm(std::move(args)); }
+    std::string log() const { return env.log(); }
 };
 
 TEST_F(Firmware, LoginUsesTheFirmwaresRecordAndStoresNothing)
 {
-    write_table_file(dir.path() / "ibft.bin", boot_table(tgt.portal().port, "fw-secret-123").span());
+    write_table_file(env.dir() / "ibft.bin", boot_table(tgt.portal().port, "fw-secret-123").span());
     auto r = adm({"-m", "fw"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("node.name = " + std::string(iqn) + "\n"), std::string::npos) << r.out;
@@ -134,7 +102,7 @@ TEST_F(Firmware, LoginUsesTheFirmwaresRecordAndStoresNothing)
 
 TEST_F(Firmware, AFailedLoginIsAFailedExit)
 {
-    write_table_file(dir.path() / "ibft.bin", boot_table(tgt.portal().port, "not-the-secret").span());
+    write_table_file(env.dir() / "ibft.bin", boot_table(tgt.portal().port, "not-the-secret").span());
     auto r = adm({"-m", "fw", "-l"});
     EXPECT_EQ(r.exit_code, 24) << r.out << r.err; // ISCSI_ERR_LOGIN_AUTH_FAILED
     EXPECT_NE(r.err.find("Could not log into all portals"), std::string::npos) << r.err;
@@ -143,7 +111,7 @@ TEST_F(Firmware, AFailedLoginIsAFailedExit)
 
 TEST_F(Firmware, DiscoveryWritesFirmwareRecords)
 {
-    write_table_file(dir.path() / "ibft.bin", boot_table(tgt.portal().port, "fw-secret-123").span());
+    write_table_file(env.dir() / "ibft.bin", boot_table(tgt.portal().port, "fw-secret-123").span());
     auto r = adm({"-m", "discovery", "-t", "fw"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::string const portal = "127.0.0.1:" + std::to_string(tgt.portal().port);
@@ -176,9 +144,9 @@ TEST_F(Firmware, DiscoveryWritesFirmwareRecords)
     auto const open = sessions.find('['), close = sessions.find(']');
     ASSERT_NE(close, std::string::npos) << sessions;
     std::string const sid = sessions.substr(open + 1, close - open - 1);
-    std::ofstream(dir.path() / "iscsi.sessions")
+    std::ofstream(env.dir() / "iscsi.sessions")
         << sid << " " << iqn << " 127.0.0.1 " << tgt.portal().port << " 1 firmware\n";
-    ::setenv("ISCSI_BOOT_SESSIONS", (dir.path() / "iscsi.sessions").c_str(), 1);
+    env.set_variable("ISCSI_BOOT_SESSIONS", (env.dir() / "iscsi.sessions").string());
     r = adm({"-m", "node", "-U", "manual"});
     EXPECT_EQ(r.exit_code, 21) << r.out << r.err;
     EXPECT_NE(adm({"-m", "session"}).out.find(iqn), std::string::npos) << "the root session is still there";
@@ -190,7 +158,7 @@ TEST_F(Firmware, DiscoveryWritesFirmwareRecords)
 
 TEST_F(Firmware, NoFirmwareTableIsExit21)
 {
-    ::setenv("ISCSI_IBFT_TABLE", (dir.path() / "absent.bin").c_str(), 1);
+    env.set_variable("ISCSI_IBFT_TABLE", (env.dir() / "absent.bin").string());
     auto r = adm({"-m", "fw"});
     EXPECT_EQ(r.exit_code, 21);
     EXPECT_NE(r.err.find("Could not get list of targets from firmware."), std::string::npos) << r.err;

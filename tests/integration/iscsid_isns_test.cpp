@@ -4,6 +4,7 @@
 // registers afterwards reaches it as a State Change Notification: a node
 // record appears and, node.startup being automatic, a session (user space
 // here: this kernel has no iscsi_tcp). An isnsd restart is survived.
+#include "support/iscsid_env.hpp"
 #include "support/isnsd_process.hpp"
 #include "support/isolation.hpp"
 #include "support/subprocess.hpp"
@@ -11,8 +12,8 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <fstream>
+#include <csignal>
+#include <functional>
 #include <thread>
 
 #if defined(ISCSID_BIN) && defined(ISCSI_FUSE_BIN)
@@ -26,11 +27,10 @@ constexpr char const* second_iqn = "iqn.2026-12.org.example.test:isns-second";
 
 class IscsidIsns : public isolated_test {
 protected:
-    temp_dir dir;
     isnsd_process isnsd;
     tgtd_process tgt;
-    child_process daemon;
-    std::string sock_dir;
+    iscsid_env env{{.programs = {ISCSID_BIN, ISCSIADM_BIN, ISCSI_FUSE_BIN},
+                    .iscsid_conf = "node.startup = automatic\n"}};
 
     void SetUp() override
     {
@@ -43,27 +43,14 @@ protected:
                                           {"iSNS", "On"}})
             ASSERT_TRUE(tgt.tgtadm_ok({"--op", "update", "--mode", "sys", "--name", name, "-v", value}));
 
-        fs::create_directories(dir.path() / "etc");
-        fs::create_directories(dir.path() / "by-path");
-        std::ofstream(dir.path() / "etc/initiatorname.iscsi") << "InitiatorName=iqn.2026-12.org.example.test:host\n";
-        std::ofstream(dir.path() / "etc/iscsid.conf") << "node.startup = automatic\n";
-        ::setenv("ISCSI_ROOT", (dir.path() / "etc").c_str(), 1);
-        char tmpl[] = "/tmp/isdXXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        sock_dir = tmpl;
-        ::setenv("ISCSID_SOCKET", (sock_dir + "/control.sock").c_str(), 1);
-        ::setenv("ISCSID_USER_DIR", (dir.path() / "user").c_str(), 1);
-        ::setenv("ISCSID_BY_PATH_DIR", (dir.path() / "by-path").c_str(), 1);
-        ::setenv("ISCSI_FUSE_BIN", ISCSI_FUSE_BIN, 1);
+        ASSERT_TRUE(env.prepare());
         auto const server = isnsd.portal().to_string();
         auto r = adm({"-m", "discoverydb", "-t", "isns", "-p", server, "-o", "new"});
         ASSERT_TRUE(r.ok()) << r.err;
         r = adm({"-m", "discoverydb", "-t", "isns", "-p", server, "-o", "update", "-n",
                  "discovery.isns.use_discoveryd", "-v", "Yes"});
         ASSERT_TRUE(r.ok()) << r.err;
-        std::string error;
-        daemon = child_process::spawn({ISCSID_BIN, "-f"}, dir.path() / "iscsid.log", error);
-        ASSERT_TRUE(daemon.started()) << error;
+        ASSERT_TRUE(env.start());
         // Registered, and the first query (nothing there yet) done: what
         // comes later can only come through an SCN.
         ASSERT_TRUE(wait_for([&] { return log().find(": 0 target(s) visible") != std::string::npos; }, 20s))
@@ -76,26 +63,10 @@ protected:
         // targets as it stops would make it do so).
         EXPECT_TRUE(isnsd.stop());
         (void)adm({"-m", "node", "-U", "all"});
-        if (daemon.started()) {
-            daemon.signal(SIGTERM);
-            EXPECT_EQ(daemon.wait_for_exit(10s), 0);
-        }
-        for (auto const* v : {"ISCSI_ROOT", "ISCSID_SOCKET", "ISCSID_USER_DIR", "ISCSID_BY_PATH_DIR", "ISCSI_FUSE_BIN"})
-            ::unsetenv(v);
-        std::error_code ec;
-        if (!sock_dir.empty())
-            fs::remove_all(sock_dir, ec);
+        EXPECT_TRUE(env.stop());
     }
-    static run_result adm(std::vector<std::string> args)
-    {
-        args.insert(args.begin(), ISCSIADM_BIN);
-        return run_program(args, 60s);
-    }
-    std::string log() const
-    {
-        std::ifstream in(dir.path() / "iscsid.log");
-        return {std::istreambuf_iterator<char>(in), {}};
-    }
+    run_result adm(std::vector<std::string> args) const { return env.adm(std::move(args)); }
+    std::string log() const { return env.log(); }
     static bool wait_for(std::function<bool()> const& done, std::chrono::seconds limit)
     {
         auto const deadline = std::chrono::steady_clock::now() + limit;
@@ -133,7 +104,7 @@ TEST_F(IscsidIsns, ATargetRegisteredLaterIsLoggedInToThroughAnScn)
     EXPECT_NE(r.out.find("node.startup = automatic"), std::string::npos) << "iscsid.conf's default";
     EXPECT_NE(r.out.find("node.discovery_port = " + std::to_string(isnsd.portal().port)), std::string::npos);
     // Linked from the iSNS discovery record, as -m discoverydb -D does.
-    auto const links = dir.path() / "etc/isns" / ("127.0.0.1," + std::to_string(isnsd.portal().port));
+    auto const links = env.dir() / "etc/isns" / ("127.0.0.1," + std::to_string(isnsd.portal().port));
     EXPECT_TRUE(fs::is_symlink(links / (std::string(first_iqn) + ",127.0.0.1," +
                                         std::to_string(tgt.portal().port) + ",1,default")));
 }
@@ -143,7 +114,7 @@ TEST_F(IscsidIsns, ATargetThatLeavesIsUnlinkedAndItsRecordKept)
     // Registered by isnsadm at a portal nobody serves: the record appears
     // (its automatic login fails), then the entity deregisters.
     ASSERT_TRUE(isnsd.register_targets("leaving", {{"127.0.0.1", 3299}}, {second_iqn}));
-    auto const link = dir.path() / "etc/isns" / ("127.0.0.1," + std::to_string(isnsd.portal().port)) /
+    auto const link = env.dir() / "etc/isns" / ("127.0.0.1," + std::to_string(isnsd.portal().port)) /
                       (std::string(second_iqn) + ",127.0.0.1,3299,1,default");
     ASSERT_TRUE(wait_for([&] { return fs::is_symlink(link); }, 30s)) << log();
     ASSERT_TRUE(isnsd.deregister_entity("leaving"));
@@ -160,7 +131,7 @@ TEST_F(IscsidIsns, APollIntervalQueriesWithoutNotifications)
     auto r = adm({"-m", "discoverydb", "-t", "isns", "-p", server, "-o", "update", "-n",
                   "discovery.isns.discoveryd_poll_inval", "-v", "1"});
     ASSERT_TRUE(r.ok()) << r.err;
-    daemon.signal(SIGHUP); // reload: the record's new setting
+    env.signal(SIGHUP); // reload: the record's new setting
     auto count = [&] {
         std::size_t n = 0;
         auto const text = log();

@@ -2,6 +2,7 @@
 // (iscsid.data_path = auto falls back to user space): `iscsiadm --login`
 // against a real tgtd gives a loop block device that carries data, `-m
 // session` lists the session as "user:", and logout detaches it.
+#include "support/iscsid_env.hpp"
 #include "support/isolation.hpp"
 #include "support/subprocess.hpp"
 #include "support/target_process.hpp"
@@ -14,7 +15,6 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <random>
 #include <thread>
 
@@ -28,63 +28,31 @@ constexpr char const* iqn = "iqn.2026-12.org.example.test:user";
 
 class IscsidUserSpace : public isolated_test {
 protected:
-    temp_dir dir;
     tgtd_process tgt;
-    child_process daemon;
-    std::string sock_dir; ///< short: a Unix socket path has at most 107 bytes
+    iscsid_env env{{.programs = {ISCSID_BIN, ISCSIADM_BIN, ISCSI_FUSE_BIN}}};
 
     void SetUp() override
     {
         isolated_test::SetUp();
         ASSERT_TRUE(tgt.start());
         ASSERT_TRUE(tgt.add_target({.iqn = iqn, .size_mib = 64}));
-        fs::create_directories(dir.path() / "etc");
-        fs::create_directories(dir.path() / "by-path");
-        std::ofstream(dir.path() / "etc/initiatorname.iscsi") << "InitiatorName=iqn.2026-12.org.example.test:host\n";
-        ::setenv("ISCSI_ROOT", (dir.path() / "etc").c_str(), 1);
-        char tmpl[] = "/tmp/isdXXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        sock_dir = tmpl;
-        ::setenv("ISCSID_SOCKET", (sock_dir + "/control.sock").c_str(), 1);
-        ::setenv("ISCSID_USER_DIR", (dir.path() / "user").c_str(), 1);
-        ::setenv("ISCSID_BY_PATH_DIR", (dir.path() / "by-path").c_str(), 1);
-        ::setenv("ISCSI_FUSE_BIN", ISCSI_FUSE_BIN, 1);
+        ASSERT_TRUE(env.prepare());
         auto r = adm({"-m", "discovery", "-t", "sendtargets", "-p", tgt.portal().to_string()});
         ASSERT_TRUE(r.ok()) << r.err;
-        std::string error;
-        daemon = child_process::spawn({ISCSID_BIN, "-f"}, dir.path() / "iscsid.log", error);
-        ASSERT_TRUE(daemon.started()) << error;
-        for (int i = 0; i < 200 && !fs::exists(sock_dir + "/control.sock"); ++i)
-            std::this_thread::sleep_for(20ms);
+        ASSERT_TRUE(env.start());
     }
     void TearDown() override
     {
         (void)adm({"-m", "node", "-U", "all"});
-        if (daemon.started()) {
-            daemon.signal(SIGTERM);
-            EXPECT_EQ(daemon.wait_for_exit(10s), 0);
-        }
-        for (auto const* v : {"ISCSI_ROOT", "ISCSID_SOCKET", "ISCSID_USER_DIR", "ISCSID_BY_PATH_DIR", "ISCSI_FUSE_BIN"})
-            ::unsetenv(v);
-        std::error_code ec;
-        if (!sock_dir.empty())
-            fs::remove_all(sock_dir, ec);
+        EXPECT_TRUE(env.stop());
     }
-    static run_result adm(std::vector<std::string> args)
-    {
-        args.insert(args.begin(), ISCSIADM_BIN);
-        return run_program(args, 60s);
-    }
-    std::string log() const
-    {
-        std::ifstream in(dir.path() / "iscsid.log");
-        return {std::istreambuf_iterator<char>(in), {}};
-    }
+    run_result adm(std::vector<std::string> args) const { return env.adm(std::move(args)); }
+    std::string log() const { return env.log(); }
     /// The loop devices backed by the session's LUN files.
     std::string loop_of(std::uint32_t sid) const
     {
         auto r = run_program({"losetup", "-n", "-O", "NAME", "-j",
-                              (dir.path() / "user" / std::to_string(sid) / "luns/lun-1").string()});
+                              (env.dir() / "user" / std::to_string(sid) / "luns/lun-1").string()});
         std::string name = r.out.substr(0, r.out.find('\n'));
         return name;
     }
@@ -137,7 +105,7 @@ TEST_F(IscsidUserSpace, LoginGivesALoopDeviceThatCarriesDataAndLogoutDetachesIt)
     r = adm({"-m", "node", "-T", iqn, "-p", portal, "--logout"});
     ASSERT_TRUE(r.ok()) << r.out << r.err << log();
     EXPECT_EQ(run_program({"losetup", loop}).exit_code != 0, true) << loop << " still attached";
-    EXPECT_FALSE(fs::exists(dir.path() / "user/100001")) << "session directory left behind";
+    EXPECT_FALSE(fs::exists(env.dir() / "user/100001")) << "session directory left behind";
     r = adm({"-m", "session"});
     EXPECT_EQ(r.exit_code, 21) << r.out << r.err;
 }
@@ -151,17 +119,14 @@ TEST_F(IscsidUserSpace, RestartedDaemonAdoptsTheUserSpaceSession)
     ASSERT_EQ(loop.rfind("/dev/loop", 0), 0U) << log();
 
     // iscsid stops; the session's iscsi-fuse goes on serving the loop device.
-    daemon.signal(SIGTERM);
-    ASSERT_EQ(daemon.wait_for_exit(10s), 0);
+    ASSERT_TRUE(env.stop());
     int fd = ::open(loop.c_str(), O_RDONLY);
     ASSERT_GE(fd, 0);
     char block[512];
     EXPECT_EQ(::pread(fd, block, sizeof block, 0), 512) << "the disk stopped working with iscsid down";
     ::close(fd);
 
-    std::string error;
-    daemon = child_process::spawn({ISCSID_BIN, "-f"}, dir.path() / "iscsid2.log", error);
-    ASSERT_TRUE(daemon.started()) << error;
+    ASSERT_TRUE(env.start("iscsid2.log"));
     for (int i = 0; i < 200; ++i) {
         if (adm({"-m", "session"}).ok())
             break;
