@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -40,9 +41,7 @@ protected:
         ASSERT_TRUE(env.prepare());
         env.set_variable("DBUS_SYSTEM_BUS_ADDRESS", bus.address());
         ASSERT_TRUE(env.start());
-        for (int i = 0; i < 250 && !bus.busctl({"status", dest}).ok(); ++i)
-            std::this_thread::sleep_for(20ms);
-        ASSERT_TRUE(bus.busctl({"status", dest}).ok()) << env.log();
+        ASSERT_TRUE(bus.wait_for_owner(dest, 10s)) << env.log();
     }
     void TearDown() override { (void)env.adm({"-m", "node", "-U", "all"}); }
 
@@ -78,7 +77,7 @@ protected:
 
 TEST_F(IscsidDbus, DiscoverLogInSeeTheSessionObjectAndLogOut)
 {
-    start();
+    ASSERT_NO_FATAL_FAILURE(start());
     ASSERT_TRUE(bus.start_monitor(dest));
     auto name = call("GetInitiatorName");
     ASSERT_TRUE(name.ok()) << name.err;
@@ -117,7 +116,7 @@ TEST_F(IscsidDbus, DiscoverLogInSeeTheSessionObjectAndLogOut)
 
 TEST_F(IscsidDbus, LoginOptionsSetChapAndNodeKeysInTheRecord)
 {
-    start(chap_config{.initiator = {"dbususer", "dbus-secret-123"}});
+    ASSERT_NO_FATAL_FAILURE(start(chap_config{.initiator = {"dbususer", "dbus-secret-123"}}));
     ASSERT_TRUE(discover().ok());
     auto login = call("Login", node_args({"3", "username", "s", "dbususer", "password", "s", "dbus-secret-123",
                                           "node.startup", "s", "automatic"}));
@@ -131,7 +130,7 @@ TEST_F(IscsidDbus, LoginOptionsSetChapAndNodeKeysInTheRecord)
 
 TEST_F(IscsidDbus, AWrongChapSecretSaysInitiatorFailedAuthorization)
 {
-    start(chap_config{.initiator = {"dbususer", "dbus-secret-123"}});
+    ASSERT_NO_FATAL_FAILURE(start(chap_config{.initiator = {"dbususer", "dbus-secret-123"}}));
     ASSERT_TRUE(discover().ok());
     auto login = call("Login", node_args({"2", "username", "s", "dbususer", "password", "s", "not-the-secret"}));
     EXPECT_FALSE(login.ok());
@@ -142,7 +141,7 @@ TEST_F(IscsidDbus, AWrongChapSecretSaysInitiatorFailedAuthorization)
 
 TEST_F(IscsidDbus, AnUnprivilegedCallerReadsButCannotChangeAnything)
 {
-    start(); // no polkit on this bus: only root may change things
+    ASSERT_NO_FATAL_FAILURE(start()); // no polkit on this bus: only root may change things
     auto name = call_as("nobody", "GetInitiatorName");
     EXPECT_TRUE(name.ok()) << name.err;
     auto found = call_as("nobody", "DiscoverSendTargets", {"sqa{sv}", "127.0.0.1", port(), "0"});
@@ -163,10 +162,11 @@ TEST_F(IscsidDbus, PolkitDecidesForUsersOtherThanRoot)
 {
     // polkitd with a rule: nobody may manage iSCSI; for anyone else the
     // action's defaults (auth_admin) hold, and with no agent that is a no.
-    start(std::nullopt, "polkit.addRule(function(action, subject) {\n"
-                        "  if (action.id == 'org.iscsiinitiator.Iscsid1.manage-iscsi' && subject.user == 'nobody')\n"
-                        "    return polkit.Result.YES;\n"
-                        "});\n");
+    ASSERT_NO_FATAL_FAILURE(start(std::nullopt, "polkit.addRule(function(action, subject) {\n"
+                                                "  if (action.id == 'org.iscsiinitiator.Iscsid1.manage-iscsi' &&\n"
+                                                "      subject.user == 'nobody')\n"
+                                                "    return polkit.Result.YES;\n"
+                                                "});\n"));
     auto found = call_as("nobody", "DiscoverSendTargets", {"sqa{sv}", "127.0.0.1", port(), "0"});
     ASSERT_TRUE(found.ok()) << found.err << env.log();
     auto login = call_as("nobody", "Login", node_args());
@@ -181,7 +181,7 @@ TEST_F(IscsidDbus, PolkitDecidesForUsersOtherThanRoot)
 
 TEST_F(IscsidDbus, BadArgumentsGetAnErrorAndTheDaemonCarriesOn)
 {
-    start();
+    ASSERT_NO_FATAL_FAILURE(start());
     auto sig = call("Login", {"sis", iqn, "1", "127.0.0.1"});
     EXPECT_NE(sig.err.find("Invalid arguments"), std::string::npos) << sig.err;
     auto type = call("Login", node_args({"1", "username", "i", "5"}));
@@ -211,7 +211,7 @@ TEST_F(IscsidDbus, BadArgumentsGetAnErrorAndTheDaemonCarriesOn)
 
 TEST_F(IscsidDbus, SetInitiatorNameKeepsTheAlias)
 {
-    start();
+    ASSERT_NO_FATAL_FAILURE(start());
     auto const file = env.dir() / "etc/initiatorname.iscsi";
     std::ofstream(file) << "InitiatorName=iqn.2026-12.org.example.test:host\nInitiatorAlias=desk\n";
     auto set = call("SetInitiatorName", {"sa{sv}", "iqn.2026-12.org.example.test:renamed", "0"});
@@ -221,6 +221,42 @@ TEST_F(IscsidDbus, SetInitiatorNameKeepsTheAlias)
     std::ifstream in(file);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     EXPECT_NE(text.find("InitiatorAlias=desk"), std::string::npos) << text;
+}
+
+} // namespace
+
+namespace {
+
+/// The `<method name=` and `<property name=` of `interface` in an XML text.
+std::vector<std::string> members_of(std::string const& xml, std::string const& interface)
+{
+    std::vector<std::string> out;
+    auto const begin = xml.find("<interface name=\"" + interface + "\"");
+    if (begin == std::string::npos)
+        return out;
+    auto const end = xml.find("</interface>", begin);
+    for (std::string const tag : {"<method name=\"", "<property name=\"", "<signal name=\""})
+        for (auto at = xml.find(tag, begin); at < end; at = xml.find(tag, at + 1))
+            out.push_back(xml.substr(at + 1, xml.find('"', at + tag.size()) - at - 1));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+TEST_F(IscsidDbus, TheIntrospectionFileNamesWhatTheDaemonServes)
+{
+    ASSERT_NO_FATAL_FAILURE(start());
+    ASSERT_TRUE(discover().ok());
+    ASSERT_TRUE(call("Login", node_args()).ok());
+    std::ifstream in(std::string(ISCSI_TEST_FIXTURES) + "/../../docs/org.iscsiinitiator.Iscsid1.xml");
+    std::string const shipped((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_FALSE(shipped.empty());
+    auto live_manager = bus.busctl({"introspect", "--xml-interface", dest, manager});
+    auto live_session = bus.busctl({"introspect", "--xml-interface", dest, first_session_path()});
+    auto const want_manager = members_of(shipped, manager_if);
+    auto const want_session = members_of(shipped, session_if);
+    EXPECT_EQ(want_manager.size(), 9U);
+    EXPECT_EQ(members_of(live_manager.out, manager_if), want_manager) << live_manager.out;
+    EXPECT_EQ(members_of(live_session.out, session_if), want_session) << live_session.out;
 }
 
 } // namespace

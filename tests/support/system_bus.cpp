@@ -132,12 +132,27 @@ system_bus::~system_bus()
                                     dir() / "polkitd.log", error);
     if (!polkitd_.started())
         return ::testing::AssertionFailure() << error;
-    for (int i = 0; i < 250; ++i) {
-        if (busctl({"status", "org.freedesktop.PolicyKit1"}).ok())
-            return ::testing::AssertionSuccess();
+    if (wait_for_owner("org.freedesktop.PolicyKit1", 5s))
+        return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "polkitd did not take its name: " << read_file(dir() / "polkitd.log");
+}
+
+bool system_bus::has_owner(std::string const& name) const
+{
+    auto r = busctl({"call", "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "NameHasOwner",
+                     "s", name});
+    return r.ok() && r.out == "b true\n";
+}
+
+bool system_bus::wait_for_owner(std::string const& name, std::chrono::milliseconds timeout) const
+{
+    auto const until = std::chrono::steady_clock::now() + timeout;
+    while (!has_owner(name)) {
+        if (std::chrono::steady_clock::now() > until)
+            return false;
         std::this_thread::sleep_for(20ms);
     }
-    return ::testing::AssertionFailure() << "polkitd did not take its name: " << read_file(dir() / "polkitd.log");
+    return true;
 }
 
 run_result system_bus::busctl(std::vector<std::string> args) const

@@ -41,6 +41,10 @@ public:
 
     /// "unix:path=/tmp/.../bus".
     [[nodiscard]] std::string address() const { return "unix:path=" + (dir_.path() / "bus").string(); }
+    /// Whether `name` has an owner on the bus (NameHasOwner).
+    [[nodiscard]] bool has_owner(std::string const& name) const;
+    /// Waits (bounded) until `name` has an owner.
+    [[nodiscard]] bool wait_for_owner(std::string const& name, std::chrono::milliseconds timeout) const;
     /// busctl --address=... ARGS, as root.
     [[nodiscard]] run_result busctl(std::vector<std::string> args) const;
     /// The same as user `user` (setpriv: no capabilities, no groups).

@@ -424,3 +424,25 @@ TEST_F(Store, UnlinkingFromADiscoveryRecordKeepsTheNodeRecord)
 
 } // namespace
 } // namespace iscsi::db
+
+namespace iscsi::db {
+namespace {
+
+TEST_F(Store, InitiatorIdentityIsReplacedWholeAndRootOnly)
+{
+    ASSERT_TRUE(db.write_initiator_identity({"iqn.2026-12.org.example:host", "desk"}));
+    auto id = load_initiator_identity(db.initiator_name_file());
+    ASSERT_TRUE(id);
+    EXPECT_EQ(id->name, "iqn.2026-12.org.example:host");
+    EXPECT_EQ(id->alias, "desk");
+    EXPECT_EQ(mode_of(db.initiator_name_file()), 0600U);
+    // A value runs to the first blank in the file, so one with a blank or a
+    // line break could not be read back as written.
+    for (auto const& bad : {initiator_identity{"", ""}, initiator_identity{"iqn.2026-12.org.example:a b", ""},
+                            initiator_identity{"iqn.2026-12.org.example:x", "two\nlines"}})
+        EXPECT_EQ(db.write_initiator_identity(bad).error(), make_error_code(errc::bad_name)) << bad.name;
+    EXPECT_EQ(load_initiator_identity(db.initiator_name_file())->name, "iqn.2026-12.org.example:host");
+}
+
+} // namespace
+} // namespace iscsi::db
