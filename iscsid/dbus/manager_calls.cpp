@@ -10,6 +10,8 @@
 #include "iscsi/db/config.hpp"
 #include "iscsi/db/schema.hpp"
 #include "iscsi/transport/client_session.hpp"
+#include "iscsi/transport/isns.hpp"
+#include "iscsi/discovery/isns/errors.hpp"
 #include "iscsi/transport/login_failure.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -18,6 +20,7 @@
 #include <systemd/sd-bus.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace iscsid::dbus {
 
@@ -88,6 +91,23 @@ void fail(service& s, message_ptr const& call, exit_status code, std::string con
     s.bus().wake();
 }
 
+/// Applies `opts` to the stored record under its lock; false (after
+/// replying the error) when an option is refused or the write fails.
+bool update_record(service& s, message_ptr const& call, db::node_key const& key, options const& opts)
+{
+    std::string why;
+    db::store store(s.store().root());
+    auto updated = store.update_node(key, [&](db::node_record& r) -> iscsi::result<void> {
+        if (!apply_options(r, opts, why))
+            return make_error_code(std::errc::invalid_argument);
+        return {};
+    });
+    if (!updated)
+        fail(s, call, why.empty() ? exit_status::database : exit_status::invalid,
+             why.empty() ? updated.error().message() : why);
+    return updated.has_value();
+}
+
 } // namespace
 
 bool apply_options(db::node_record& r, options const& opts, std::string& why)
@@ -109,49 +129,129 @@ bool apply_options(db::node_record& r, options const& opts, std::string& why)
     return true;
 }
 
-asio::awaitable<void> run_discover_send_targets(service& s, message_ptr call, std::string host, std::uint16_t port,
-                                                options opts)
+namespace {
+
+/// What a discovery starts from: the portal's address, the stored record
+/// (or a new one with iscsid.conf's defaults) with the call's CHAP options,
+/// and the initiator name. False (after replying) when one is missing.
+struct discovery_start {
+    db::config defaults;
+    db::discovery_record disc;
+    std::string initiator;
+    bool stored = false; ///< the record existed before this call
+};
+
+asio::awaitable<std::optional<discovery_start>> prepare_discovery(service& s, message_ptr const& call,
+                                                                  db::discovery_kind kind, std::string const& host,
+                                                                  std::uint16_t port, options const& opts)
 {
     std::string why;
     auto resolving = resolve(s, host, why);
     auto const address = co_await std::move(resolving);
-    if (address.empty())
-        co_return fail(s, call, exit_status::host_not_found, why);
+    if (address.empty()) {
+        fail(s, call, exit_status::host_not_found, why);
+        co_return std::nullopt;
+    }
+    discovery_start d;
     db::store store(s.store().root());
     auto conf = db::load_config(store.config_file());
-    auto const defaults = conf ? *conf : db::default_config();
-    auto disc = store.read_discovery(db::discovery_kind::sendtargets, address, port);
-    if (!disc)
-        disc = db::make_discovery_record(defaults, db::discovery_kind::sendtargets, address, port);
-    apply_chap_options(disc->auth, opts);
+    d.defaults = conf ? *conf : db::default_config();
+    auto existing = store.read_discovery(kind, address, port);
+    d.stored = existing.has_value();
+    d.disc = existing ? *existing : db::make_discovery_record(d.defaults, kind, address, port);
+    apply_chap_options(d.disc.auth, opts);
     auto id = db::load_initiator_identity(s.owner().initiator_name_file());
-    if (!id)
-        co_return fail(s, call, exit_status::database,
-                       "no initiator name in " + s.owner().initiator_name_file().string());
+    if (!id) {
+        fail(s, call, exit_status::database, "no initiator name in " + s.owner().initiator_name_file().string());
+        co_return std::nullopt;
+    }
+    d.initiator = id->name;
+    co_return d;
+}
+
+/// Writes the records of what a discovery found and replies with them.
+void store_and_reply(service& s, message_ptr const& call, discovery_start const& d,
+                     std::vector<iscsi::discovery::target_record> const& targets, db::discovered_save mode)
+{
+    db::store store(s.store().root());
+    auto const iface = db::builtin_ifaces().front();
+    std::vector<db::node_record> nodes;
+    std::vector<found_node> found;
+    for (auto const& t : targets)
+        for (auto const& tp : t.portals) {
+            int const tpgt = tp.tpgt ? int{*tp.tpgt} : 1;
+            nodes.push_back(db::make_discovered_record(d.defaults, d.disc, t.name, tp.address, tp.port, tpgt, iface));
+            found.push_back({t.name, tpgt, tp.address, int{tp.port}, iface.name});
+        }
+    if (auto saved = store.save_discovered(d.disc, nodes, mode); !saved)
+        return fail(s, call, exit_status::database, "cannot store the records: " + saved.error().message());
+    (void)reply_nodes(call.get(), found);
+    s.bus().wake();
+}
+
+} // namespace
+
+void reply_record_change(service& s, message_ptr const& call, db::node_key const& key, options const* opts)
+{
+    db::store store(s.store().root());
+    if (!opts) {
+        for (auto const& [sid, v] : s.sessions())
+            if (v.key.target == key.target && v.key.address == key.address && v.key.port == key.port &&
+                v.key.iface == key.iface)
+                return fail(s, call, exit_status::session_exists,
+                            "session " + std::to_string(sid) + " uses this record: log out first");
+        if (auto d = store.delete_node(key); !d)
+            return fail(s, call, exit_status::database, "cannot delete the record: " + d.error().message());
+    } else if (!update_record(s, call, key, *opts)) {
+        return;
+    }
+    (void)::sd_bus_reply_method_return(call.get(), "");
+    s.bus().wake();
+}
+
+asio::awaitable<void> run_discover_send_targets(service& s, message_ptr call, std::string host, std::uint16_t port,
+                                                options opts)
+{
+    auto preparing = prepare_discovery(s, call, db::discovery_kind::sendtargets, host, port, opts);
+    auto d = co_await std::move(preparing);
+    if (!d)
+        co_return;
     iscsi::transport::connect_options copts;
-    copts.connect_timeout = std::chrono::seconds(std::max(1, disc->login_timeout));
+    copts.connect_timeout = std::chrono::seconds(std::max(1, d->disc.login_timeout));
     iscsi::diagnostics diag;
-    auto discovering = iscsi::transport::discover_sendtargets(
-        s.io().get_executor(), {address, port, std::nullopt}, discovery_login_params(*disc, id->name), copts, &diag);
+    auto discovering = iscsi::transport::discover_sendtargets(s.io().get_executor(),
+                                                              {d->disc.address, port, std::nullopt},
+                                                              discovery_login_params(d->disc, d->initiator), copts, &diag);
     auto targets = co_await std::move(discovering);
     if (!targets)
         co_return fail(s, call, iscsi::transport::status_of_login_failure(targets.error()),
-                       "SendTargets discovery from " + address + "," + std::to_string(port) + ": " +
+                       "SendTargets discovery from " + d->disc.address + "," + std::to_string(port) + ": " +
                            (diag.message.empty() ? targets.error().message() : diag.message));
-    auto iface = store.read_iface("default");
-    std::vector<db::node_record> nodes;
-    std::vector<found_node> found;
-    for (auto const& t : *targets)
-        for (auto const& tp : t.portals) {
-            int const tpgt = tp.tpgt ? int{*tp.tpgt} : 1;
-            nodes.push_back(db::make_discovered_record(defaults, *disc, t.name, tp.address, tp.port, tpgt,
-                                                       iface ? *iface : db::iface_record{}));
-            found.push_back({t.name, tpgt, tp.address, int{tp.port}, "default"});
-        }
-    if (auto saved = store.save_discovered(*disc, nodes, {}); !saved)
-        co_return fail(s, call, exit_status::database, "cannot store the records: " + saved.error().message());
-    (void)reply_nodes(call.get(), found);
-    s.bus().wake();
+    store_and_reply(s, call, *d, *targets, {});
+}
+
+asio::awaitable<void> run_discover_isns(service& s, message_ptr call, std::string host, std::uint16_t port,
+                                        options opts)
+{
+    auto preparing = prepare_discovery(s, call, db::discovery_kind::isns, host, port, opts);
+    auto d = co_await std::move(preparing);
+    if (!d)
+        co_return;
+    namespace isns = iscsi::discovery::isns;
+    iscsi::diagnostics diag;
+    isns::registration reg{d->initiator, "", "", std::nullopt, 0, std::nullopt};
+    auto querying = iscsi::transport::discover_isns(s.io().get_executor(), {d->disc.address, port, std::nullopt}, reg,
+                                                    std::chrono::seconds(std::max(1, d->disc.login_timeout)), &diag);
+    auto targets = co_await std::move(querying);
+    if (!targets) {
+        bool const refused = targets.error() == isns::errc::registration_refused;
+        co_return fail(s, call, refused ? exit_status::isns_registration : exit_status::isns_query,
+                       "iSNS discovery from " + d->disc.address + "," + std::to_string(port) + ": " +
+                           (diag.message.empty() ? targets.error().message() : diag.message));
+    }
+    // As `iscsiadm -m discovery -t isns`: links straight in isns/, no
+    // discovery record, unless one was made with -m discoverydb.
+    store_and_reply(s, call, *d, *targets, {.add_new = true, .update_old = true, .flat_links = !d->stored});
 }
 
 asio::awaitable<void> run_login(service& s, message_ptr call, db::node_key key, options opts)
@@ -160,17 +260,8 @@ asio::awaitable<void> run_login(service& s, message_ptr call, db::node_key key, 
     if (!store.read_node(key))
         co_return fail(s, call, exit_status::no_objects_found,
                        "no record found for " + key.target + " at " + key.address + "," + std::to_string(key.port));
-    if (!opts.empty()) {
-        std::string why;
-        auto updated = store.update_node(key, [&](db::node_record& r) -> iscsi::result<void> {
-            if (!apply_options(r, opts, why))
-                return make_error_code(std::errc::invalid_argument);
-            return {};
-        });
-        if (!updated)
-            co_return fail(s, call, why.empty() ? exit_status::database : exit_status::invalid,
-                           why.empty() ? updated.error().message() : why);
-    }
+    if (!opts.empty() && !update_record(s, call, key, opts))
+        co_return;
     auto asking = s.ask(login_request(key));
     auto answer = co_await std::move(asking);
     if (auto st = answer.get_int("status").value_or(1); st != 0)
@@ -189,18 +280,8 @@ asio::awaitable<void> run_logout(service& s, message_ptr call, db::node_key key,
     if (!sid)
         co_return fail(s, call, exit_status::session_not_found,
                        "no session to " + key.target + " at " + key.address + "," + std::to_string(key.port));
-    if (!opts.empty()) { // e.g. node.startup = manual, kept for the next boot
-        std::string why;
-        db::store store(s.store().root());
-        auto updated = store.update_node(key, [&](db::node_record& r) -> iscsi::result<void> {
-            if (!apply_options(r, opts, why))
-                return make_error_code(std::errc::invalid_argument);
-            return {};
-        });
-        if (!updated)
-            co_return fail(s, call, why.empty() ? exit_status::database : exit_status::invalid,
-                           why.empty() ? updated.error().message() : why);
-    }
+    if (!opts.empty() && !update_record(s, call, key, opts)) // e.g. node.startup = manual for the next boot
+        co_return;
     co_await logout_session(s, std::move(call), *sid);
 }
 

@@ -122,7 +122,8 @@ int discover_firmware(sd_bus_message* m, void*, sd_bus_error*)
     return reply_nodes(m, nodes);
 }
 
-int discover_send_targets(sd_bus_message* m, void* userdata, sd_bus_error*)
+/// DiscoverSendTargets and DiscoverISNS: (s address, q port, a{sv} options).
+int discover(sd_bus_message* m, void* userdata, bool isns)
 {
     char const* address = nullptr;
     std::uint16_t port = 0;
@@ -135,12 +136,18 @@ int discover_send_targets(sd_bus_message* m, void* userdata, sd_bus_error*)
     if (!*address)
         return reply_invalid_args(m, "no address to discover from");
     auto& s = owner(userdata);
-    s.authorize(m, [&s, a = std::string(address), port, opts](message_ptr call) {
-        asio::co_spawn(s.io(), run_discover_send_targets(s, std::move(call), a, port ? port : 3260, opts),
-                       asio::detached);
+    std::uint16_t const p = port ? port : (isns ? 3205 : 3260);
+    s.authorize(m, [&s, a = std::string(address), p, opts, isns](message_ptr call) {
+        if (isns)
+            asio::co_spawn(s.io(), run_discover_isns(s, std::move(call), a, p, opts), asio::detached);
+        else
+            asio::co_spawn(s.io(), run_discover_send_targets(s, std::move(call), a, p, opts), asio::detached);
     });
     return 1;
 }
+
+int discover_send_targets(sd_bus_message* m, void* userdata, sd_bus_error*) { return discover(m, userdata, false); }
+int discover_isns(sd_bus_message* m, void* userdata, sd_bus_error*) { return discover(m, userdata, true); }
 
 /// Login and Logout take the same arguments: (name, tpgt, address, port, iface, options).
 int read_node_call(sd_bus_message* m, iscsi::db::node_key& key, options& opts)
@@ -199,6 +206,7 @@ constexpr sd_bus_vtable manager_vtable[] = {
     SD_BUS_METHOD("SetInitiatorName", "sa{sv}", "", set_initiator_name, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("DiscoverSendTargets", "sqa{sv}", "a(sisis)i", discover_send_targets, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("DiscoverFirmware", "a{sv}", "a(sisis)i", discover_firmware, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("DiscoverISNS", "sqa{sv}", "a(sisis)i", discover_isns, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("Login", "sisisa{sv}", "", login, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("Logout", "sisisa{sv}", "", logout, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_PROPERTY("SessionsSupported", "b", sessions_supported, 0, SD_BUS_VTABLE_PROPERTY_CONST),

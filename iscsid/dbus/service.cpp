@@ -58,6 +58,8 @@ void service::start()
     slots_.emplace_back(raw);
     add_manager_object(*this, slots_);
     add_session_objects(*this, slots_);
+    add_node_objects(*this, slots_);
+    add_discovery_objects(*this, slots_);
     if (int r = ::sd_bus_request_name(bus_.get(), bus_name, 0); r < 0)
         throw std::system_error(-r, std::generic_category(), std::string("cannot own ") + bus_name);
     bus_.start();

@@ -9,7 +9,9 @@
  *     (manager_object.cpp);
  *   - ISCSI.Session on /org/iscsiinitiator/Iscsid1/iscsi/session<sid>, one
  *     object per session (session_objects.cpp), announced through
- *     org.freedesktop.DBus.ObjectManager on /org/iscsiinitiator/Iscsid1.
+ *     org.freedesktop.DBus.ObjectManager on /org/iscsiinitiator/Iscsid1;
+ *   - beyond udisks2, Node and Discovery objects for the database's
+ *     records (record_objects.cpp, discovery_objects.cpp).
  * Handlers are thin: they read their arguments, ask the daemon (the same
  * requests iscsiadm sends, daemon::handle) or the database, and reply;
  * the slow ones reply later from a coroutine.
@@ -43,6 +45,10 @@ inline constexpr char const* manager_path = "/org/iscsiinitiator/Iscsid1/Manager
 inline constexpr char const* manager_interface = "org.iscsiinitiator.Iscsid1.Manager.ISCSI.Initiator";
 inline constexpr char const* sessions_path = "/org/iscsiinitiator/Iscsid1/iscsi";
 inline constexpr char const* session_interface = "org.iscsiinitiator.Iscsid1.ISCSI.Session";
+inline constexpr char const* nodes_path = "/org/iscsiinitiator/Iscsid1/node";
+inline constexpr char const* node_interface = "org.iscsiinitiator.Iscsid1.Node";
+inline constexpr char const* discoveries_path = "/org/iscsiinitiator/Iscsid1/discovery";
+inline constexpr char const* discovery_interface = "org.iscsiinitiator.Iscsid1.Discovery";
 /// The polkit action of every method that changes something.
 inline constexpr char const* manage_action = "org.iscsiinitiator.Iscsid1.manage-iscsi";
 
@@ -114,5 +120,7 @@ struct api {
 /// The objects' vtables (one per interface), in their files.
 void add_manager_object(service& s, std::vector<slot_ptr>& slots);
 void add_session_objects(service& s, std::vector<slot_ptr>& slots);
+void add_node_objects(service& s, std::vector<slot_ptr>& slots);
+void add_discovery_objects(service& s, std::vector<slot_ptr>& slots);
 
 } // namespace iscsid::dbus

@@ -6,6 +6,7 @@
 #include "service.hpp"
 
 #include "errors.hpp"
+#include "object_helpers.hpp"
 #include "iscsi/core/exit_status.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -48,15 +49,10 @@ int find_session(sd_bus*, char const* path, char const*, void* userdata, void** 
 
 int enumerate_sessions(sd_bus*, char const*, void* userdata, char*** nodes, sd_bus_error*)
 {
-    auto const& all = owner(userdata).sessions();
-    auto** list = static_cast<char**>(std::calloc(all.size() + 1, sizeof(char*)));
-    if (!list)
-        return -ENOMEM;
-    std::size_t i = 0;
-    for (auto const& [sid, v] : all)
-        list[i++] = ::strdup(session_path(sid).c_str());
-    *nodes = list;
-    return 0;
+    std::vector<std::string> paths;
+    for (auto const& [sid, v] : owner(userdata).sessions())
+        paths.push_back(session_path(sid));
+    return path_list(paths, nodes);
 }
 
 /// The timeouts udisks2 shows, from the node record (0 when it is gone).

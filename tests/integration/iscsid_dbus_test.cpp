@@ -3,6 +3,7 @@
 // polkitd where a test needs polkit's answer, and busctl and gdbus as the
 // clients. Each test reads as what a desktop tool does over the bus.
 #include "support/iscsid_env.hpp"
+#include "support/isnsd_process.hpp"
 #include "support/system_bus.hpp"
 #include "support/target_process.hpp"
 
@@ -209,6 +210,71 @@ TEST_F(IscsidDbus, BadArgumentsGetAnErrorAndTheDaemonCarriesOn)
     EXPECT_NE(rec.out.find("node.session.timeo.replacement_timeout = 120\n"), std::string::npos) << rec.out;
 }
 
+TEST_F(IscsidDbus, NodeAndDiscoveryObjectsAreTheDatabasesRecords)
+{
+    ASSERT_NO_FATAL_FAILURE(start(chap_config{.initiator = {"dbususer", "dbus-secret-123"}}));
+    ASSERT_TRUE(discover().ok());
+    auto tree = bus.busctl({"tree", "--list", dest});
+    std::string node, disc;
+    for (std::size_t at = 0, eol = 0; at < tree.out.size(); at = eol + 1) {
+        eol = tree.out.find('\n', at);
+        auto const line = tree.out.substr(at, eol - at);
+        if (line.starts_with("/org/iscsiinitiator/Iscsid1/node/"))
+            node = line;
+        if (line.starts_with("/org/iscsiinitiator/Iscsid1/discovery/"))
+            disc = line;
+        if (eol == std::string::npos)
+            break;
+    }
+    ASSERT_FALSE(node.empty()) << tree.out;
+    ASSERT_FALSE(disc.empty()) << tree.out;
+    constexpr char const* node_if = "org.iscsiinitiator.Iscsid1.Node";
+    constexpr char const* disc_if = "org.iscsiinitiator.Iscsid1.Discovery";
+    EXPECT_EQ(bus.busctl({"get-property", dest, node, node_if, "target_name"}).out, "s \"" + std::string(iqn) + "\"\n");
+    EXPECT_EQ(bus.busctl({"get-property", dest, disc, disc_if, "Type"}).out, "s \"sendtargets\"\n");
+
+    // Update: an open-iscsi key, and CHAP as udisks2 names it; the secret
+    // is masked in GetSettings like -m node -T -p masks it.
+    auto update = bus.busctl({"call", dest, node, node_if, "Update", "a{sv}", "3", "node.startup", "s", "automatic",
+                              "username", "s", "dbususer", "password", "s", "dbus-secret-123"});
+    ASSERT_TRUE(update.ok()) << update.err;
+    EXPECT_EQ(bus.busctl({"get-property", dest, node, node_if, "Startup"}).out, "s \"automatic\"\n");
+    auto settings = bus.busctl({"call", dest, node, node_if, "GetSettings"});
+    EXPECT_NE(settings.out.find("\"node.session.auth.password\" \"********\""), std::string::npos) << settings.out;
+    EXPECT_EQ(settings.out.find("dbus-secret-123"), std::string::npos);
+    EXPECT_EQ(bus.busctl_as("nobody", {"call", dest, node, node_if, "Update", "a{sv}", "1", "node.startup", "s",
+                                       "manual"})
+                  .exit_code,
+              1);
+
+    // Log in through the node object; its record cannot go while in use.
+    ASSERT_TRUE(bus.busctl({"call", dest, node, node_if, "Login", "a{sv}", "0"}).ok()) << env.log();
+    auto busy = bus.busctl({"call", dest, node, node_if, "Delete"});
+    EXPECT_NE(busy.err.find("log out first"), std::string::npos) << busy.err;
+    ASSERT_TRUE(bus.busctl({"call", dest, node, node_if, "Logout", "a{sv}", "0"}).ok());
+
+    // Discover again through the discovery object, then delete it and
+    // the records it found, as iscsiadm -m discoverydb -o delete does.
+    auto again = bus.busctl({"call", dest, disc, disc_if, "Discover", "a{sv}", "0"});
+    EXPECT_NE(again.out.find(iqn), std::string::npos) << again.err;
+    ASSERT_TRUE(bus.busctl({"call", dest, disc, disc_if, "Delete"}).ok());
+    EXPECT_EQ(env.adm({"-m", "node"}).exit_code, 21);
+    EXPECT_EQ(bus.busctl({"tree", "--list", dest}).out.find("/node/"), std::string::npos);
+}
+
+TEST_F(IscsidDbus, IsnsDiscoveryThroughTheBus)
+{
+    ASSERT_NO_FATAL_FAILURE(start());
+    isnsd_process isns;
+    ASSERT_TRUE(isns.start());
+    ASSERT_TRUE(isns.register_targets("tgt", {tgt.portal()}, {iqn}));
+    auto found = call("DiscoverISNS", {"sqa{sv}", "127.0.0.1", std::to_string(isns.portal().port), "0"});
+    ASSERT_TRUE(found.ok()) << found.err << env.log();
+    EXPECT_EQ(found.out, "a(sisis)i 1 \"" + std::string(iqn) + "\" 1 \"127.0.0.1\" " + port() + " \"default\" 1\n");
+    EXPECT_NE(env.adm({"-m", "node"}).out.find(iqn), std::string::npos);
+    ASSERT_TRUE(call("Login", node_args()).ok()) << env.log();
+}
+
 TEST_F(IscsidDbus, SetInitiatorNameKeepsTheAlias)
 {
     ASSERT_NO_FATAL_FAILURE(start());
@@ -254,9 +320,21 @@ TEST_F(IscsidDbus, TheIntrospectionFileNamesWhatTheDaemonServes)
     auto live_session = bus.busctl({"introspect", "--xml-interface", dest, first_session_path()});
     auto const want_manager = members_of(shipped, manager_if);
     auto const want_session = members_of(shipped, session_if);
-    EXPECT_EQ(want_manager.size(), 9U);
+    EXPECT_EQ(want_manager.size(), 10U);
     EXPECT_EQ(members_of(live_manager.out, manager_if), want_manager) << live_manager.out;
     EXPECT_EQ(members_of(live_session.out, session_if), want_session) << live_session.out;
+    // A node and a discovery object: the first of each in the tree.
+    auto const tree = bus.busctl({"tree", "--list", dest}).out;
+    for (std::string const kind : {"node", "discovery"}) {
+        auto const at = tree.find("/org/iscsiinitiator/Iscsid1/" + kind + "/");
+        ASSERT_NE(at, std::string::npos) << tree;
+        auto const path = tree.substr(at, tree.find('\n', at) - at);
+        std::string const interface = kind == "node" ? "org.iscsiinitiator.Iscsid1.Node"
+                                                     : "org.iscsiinitiator.Iscsid1.Discovery";
+        auto live = bus.busctl({"introspect", "--xml-interface", dest, path});
+        EXPECT_FALSE(members_of(shipped, interface).empty());
+        EXPECT_EQ(members_of(live.out, interface), members_of(shipped, interface)) << live.out;
+    }
 }
 
 } // namespace
