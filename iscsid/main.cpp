@@ -40,6 +40,21 @@ bool wants_dbus(std::string const& mode, std::string const& config)
     return (addr && *addr) || database_root(config) == ISCSI_SYSCONFDIR;
 }
 
+/// The D-Bus API on the system bus; null (logged) when it cannot be.
+std::unique_ptr<iscsid::dbus::api> start_dbus(boost::asio::io_context& io, iscsid::daemon& d)
+{
+    try {
+        auto api = std::make_unique<iscsid::dbus::api>(io, d);
+        api->svc.start();
+        d.on_change([svc = &api->svc] { svc->sessions_changed(); });
+        std::clog << "iscsid: D-Bus API on the system bus as " << iscsid::dbus::bus_name << "\n";
+        return api;
+    } catch (std::exception const& e) {
+        std::clog << "iscsid: no D-Bus API: " << e.what() << "\n";
+        return nullptr;
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -101,19 +116,8 @@ int main(int argc, char** argv)
     server->start();
 
     std::unique_ptr<iscsid::dbus::api> api;
-    if (wants_dbus(dbus, config)) {
-        try {
-            api = std::make_unique<iscsid::dbus::api>(io, d);
-            api->svc.start();
-            d.on_change([&api] { api->svc.sessions_changed(); });
-            std::clog << "iscsid: D-Bus API on the system bus as " << iscsid::dbus::bus_name << "\n";
-        } catch (std::exception const& e) {
-            std::clog << "iscsid: no D-Bus API: " << e.what() << "\n";
-            if (dbus == "yes")
-                return 1;
-            api.reset();
-        }
-    }
+    if (wants_dbus(dbus, config) && !(api = start_dbus(io, d)) && dbus == "yes")
+        return 1;
     d.on_status([](std::string const& status) { ::sd_notifyf(0, "STATUS=%s", status.c_str()); });
     boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
     std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code, int sig) {
@@ -137,5 +141,6 @@ int main(int argc, char** argv)
     std::clog << "iscsid: ready on " << (activated ? "the socket systemd passed" : iscsid::control_socket_path())
               << "\n";
     io.run();
+    d.on_change(nullptr); // the D-Bus objects go first
     return 0;
 }
