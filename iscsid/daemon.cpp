@@ -12,8 +12,11 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+#include <utility>
 
 #include <cstdlib>
 #include <iostream>
@@ -296,9 +299,39 @@ asio::awaitable<ipc_message> daemon::user_login(db::node_key const& key, db::nod
     s->user = std::move(*us);
     sessions_.emplace(id, s);
     report_status();
+    if (s->user->out_fd >= 0)
+        asio::co_spawn(io_, watch_user_session(s, std::exchange(s->user->out_fd, -1)), asio::detached);
     std::clog << "iscsid: session " << id << ": logged in to " << key.target << " at " << key.address << ","
               << key.port << " in user space (" << s->user->devices.size() << " loop devices)\n";
     co_return m;
+}
+
+/// Follows iscsi-fuse's "state=recovering" and "state=logged_in" lines
+/// until it exits (its stdout closes), so that the session's state is the
+/// same as a kernel session's (`-m session`, D-Bus State).
+asio::awaitable<void> daemon::watch_user_session(std::shared_ptr<session> s, int fd)
+{
+    asio::posix::stream_descriptor out(io_, fd);
+    std::string text;
+    for (;;) {
+        char buf[256];
+        boost::system::error_code ec;
+        auto got = co_await out.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+        if (ec)
+            co_return;
+        text.append(buf, got);
+        for (auto nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n')) {
+            std::string const line = text.substr(0, nl);
+            text.erase(0, nl + 1);
+            bool const lost = line == "state=recovering";
+            if ((lost || line == "state=logged_in") && s->recovering != lost) {
+                s->recovering = lost;
+                std::clog << "iscsid: session " << s->user->id << ": "
+                          << (lost ? "connection lost, recovering" : "recovered") << "\n";
+                report_status();
+            }
+        }
+    }
 }
 
 asio::awaitable<ipc_message> daemon::kernel_login(db::node_key const& key, db::node_record const& rec,

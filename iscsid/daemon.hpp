@@ -95,6 +95,7 @@ private:
     asio::awaitable<ipc_message> stats(ipc_message const& req);
     void on_kernel_event(iscsi::kernel::incoming const& e);
     asio::awaitable<void> recover(std::shared_ptr<session> s);
+    asio::awaitable<void> watch_user_session(std::shared_ptr<session> s, int fd);
     [[nodiscard]] std::string initiator_name(iscsi::db::node_record const& n, std::string& why) const;
 
     /// One iSNS server's targets again (isns_sync.cpp); one at a time per

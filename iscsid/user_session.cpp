@@ -251,6 +251,7 @@ asio::awaitable<result<user_session>> start_user_session(std::uint32_t id, iscsi
     limit.cancel();
     if (ready) {
         write_state(s, n);
+        s.out_fd = out.release();
         co_return s;
     }
     diag.set(timed_out ? "iscsi-fuse was not ready within " + std::to_string(timeout.count() / 1000) + " s"

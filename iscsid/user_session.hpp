@@ -29,6 +29,9 @@ struct user_session {
     pid_t pid = -1;
     std::filesystem::path dir;        ///< /run/iscsid/user/ID: mount point, log, secrets
     std::vector<std::string> devices; ///< "/dev/loop0", ...
+    /// iscsi-fuse's stdout after "ready": its "state=..." lines (the
+    /// daemon follows them, watch_user_session); -1 for an adopted one.
+    int out_fd = -1;
 };
 
 /// A user session an earlier iscsid started, still running.

@@ -115,6 +115,27 @@ TEST_F(IscsidDbus, DiscoverLogInSeeTheSessionObjectAndLogOut)
     EXPECT_TRUE(first_session_path().empty());
 }
 
+TEST_F(IscsidDbus, StateFollowsASessionThatLosesItsTargetAndRecovers)
+{
+    ASSERT_NO_FATAL_FAILURE(start());
+    ASSERT_TRUE(bus.start_monitor(dest));
+    ASSERT_TRUE(discover().ok());
+    ASSERT_TRUE(call("Login", node_args()).ok()) << env.log();
+    ASSERT_TRUE(bus.wait_for_monitor("'State': <'LOGGED_IN'>", 10s)) << bus.monitor_log();
+    auto const path = first_session_path();
+    // tgtd dies: the connection closes, the session starts recovering...
+    ASSERT_TRUE(tgt.kill());
+    EXPECT_TRUE(bus.wait_for_monitor("PropertiesChanged ('org.iscsiinitiator.Iscsid1.ISCSI.Session', {'State': "
+                                     "<'RECOVERING'>}",
+                                     30s))
+        << bus.monitor_log() << env.log();
+    EXPECT_EQ(bus.busctl({"get-property", dest, path, session_if, "State"}).out, "s \"RECOVERING\"\n");
+    // ...and is whole again once tgtd is back (DefaultTime2Wait, reconnects).
+    ASSERT_TRUE(tgt.restart());
+    EXPECT_TRUE(bus.wait_for_monitor("{'State': <'LOGGED_IN'>}", 60s)) << bus.monitor_log() << env.log();
+    EXPECT_EQ(bus.busctl({"get-property", dest, path, session_if, "State"}).out, "s \"LOGGED_IN\"\n");
+}
+
 TEST_F(IscsidDbus, LoginOptionsSetChapAndNodeKeysInTheRecord)
 {
     ASSERT_NO_FATAL_FAILURE(start(chap_config{.initiator = {"dbususer", "dbus-secret-123"}}));

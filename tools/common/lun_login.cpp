@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <iostream>
 #include <random>
+#include <unistd.h>
 
 namespace iscsi::tools {
 
@@ -129,11 +130,33 @@ session::session_config session_from(char const* tool, login_options const& o)
     return cfg;
 }
 
+namespace {
+
+/// For iscsid, which reads our stdout: "state=recovering" when the
+/// connection is lost and "state=logged_in" once recovery has put the
+/// session on a new one. One write(2) each, so that lines of other threads
+/// ("ready") never cut into them.
+void report_state(session::session_notice const& n)
+{
+    using kind = session::session_notice::kind;
+    std::string_view line;
+    if (n.what == kind::connection_failed)
+        line = "state=recovering\n";
+    else if (n.what == kind::reinstated)
+        line = "state=logged_in\n";
+    else
+        return;
+    (void)!::write(STDOUT_FILENO, line.data(), line.size());
+}
+
+} // namespace
+
 std::map<std::string, opened_lun> log_in_and_open(char const* tool, transport::blocking_session& s, login_options const& o)
 {
     s.async().set_notice_handler([tool](session::session_notice const& n) {
         if (!n.detail.empty() || n.error)
             std::cerr << tool << ": session: " << n.detail << (n.error ? " (" + n.error.message() + ")" : "") << "\n";
+        report_state(n);
     });
     if (auto ec = s.login()) {
         // For iscsid, which runs iscsi-fuse for its user-space sessions: the
