@@ -110,6 +110,28 @@ TEST_F(IscsidUserSpace, LoginGivesALoopDeviceThatCarriesDataAndLogoutDetachesIt)
     EXPECT_EQ(r.exit_code, 21) << r.out << r.err;
 }
 
+TEST_F(IscsidUserSpace, AnAdoptedSessionOutlivesItsTargetRestarting)
+{
+    auto const portal = tgt.portal().to_string();
+    ASSERT_TRUE(adm({"-m", "node", "-T", iqn, "-p", portal, "--login"}).ok()) << log();
+    std::string const loop = loop_of(100001);
+    ASSERT_EQ(loop.rfind("/dev/loop", 0), 0U) << log();
+    // A new iscsid adopts the session: nobody reads iscsi-fuse's stdout now,
+    // and the state line it writes on the lost connection must not kill it.
+    ASSERT_TRUE(env.stop());
+    ASSERT_TRUE(env.start("iscsid2.log"));
+    ASSERT_TRUE(tgt.kill());
+    std::this_thread::sleep_for(500ms); // the connection is seen closed
+    ASSERT_TRUE(tgt.restart());
+    int fd = ::open(loop.c_str(), O_RDONLY | O_DIRECT);
+    ASSERT_GE(fd, 0);
+    alignas(4096) char block[4096];
+    EXPECT_EQ(::pread(fd, block, sizeof block, 0), 4096) << "the disk is gone after the target came back";
+    ::close(fd);
+    auto r = adm({"-m", "session"});
+    EXPECT_EQ(r.out, "user: [100001] " + portal + ",1 " + iqn + " (non-flash)\n") << r.err;
+}
+
 TEST_F(IscsidUserSpace, RestartedDaemonAdoptsTheUserSpaceSession)
 {
     auto const portal = tgt.portal().to_string();

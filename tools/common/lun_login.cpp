@@ -88,6 +88,10 @@ void block_termination_signals()
 {
     sigset_t const set = termination_signals();
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    // Our stdout may be a pipe to an iscsid that has since stopped (a
+    // restarted iscsid adopts the session without it): a state line must
+    // then fail with EPIPE, not kill the process serving a mounted disk.
+    std::signal(SIGPIPE, SIG_IGN);
 }
 
 int wait_for_termination()

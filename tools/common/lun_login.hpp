@@ -28,7 +28,8 @@ void add_login_options(CLI::App& app, login_options& o);
 std::string check_login_options(login_options const& o);
 
 /// Blocks SIGINT, SIGTERM and SIGHUP in this thread and every thread it
-/// starts later, so that one thread can take them with wait_for_termination().
+/// starts later, so that one thread can take them with wait_for_termination();
+/// ignores SIGPIPE (a write to a closed stdout pipe fails instead).
 void block_termination_signals();
 /// Waits for SIGINT, SIGTERM or SIGHUP; returns which.
 int wait_for_termination();
