@@ -16,6 +16,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <systemd/sd-bus.h>
 
@@ -223,6 +224,22 @@ asio::awaitable<void> run_discover_send_targets(service& s, message_ptr call, st
                                                               {d->disc.address, port, std::nullopt},
                                                               discovery_login_params(d->disc, d->initiator), copts, &diag);
     auto targets = co_await std::move(discovering);
+    // A refused connection is tried again reopen_max times, a second
+    // apart, as iscsiadm does (a target may be starting), with its words.
+    for (int attempt = 0; !targets && targets.error() == std::errc::connection_refused; ++attempt) {
+        if (attempt >= d->disc.reopen_max)
+            co_return fail(s, call, exit_status::pdu_timeout,
+                           "cannot make connection to " + d->disc.address + ": Connection refused; connection login "
+                           "retries (reopen_max) " + std::to_string(d->disc.reopen_max) + " exceeded");
+        asio::steady_timer pause(s.io(), std::chrono::seconds(1));
+        co_await pause.async_wait(asio::use_awaitable);
+        diag.clear();
+        auto retrying = iscsi::transport::discover_sendtargets(s.io().get_executor(),
+                                                               {d->disc.address, port, std::nullopt},
+                                                               discovery_login_params(d->disc, d->initiator), copts,
+                                                               &diag);
+        targets = co_await std::move(retrying);
+    }
     if (!targets)
         co_return fail(s, call, iscsi::transport::status_of_login_failure(targets.error()),
                        "SendTargets discovery from " + d->disc.address + "," + std::to_string(port) + ": " +

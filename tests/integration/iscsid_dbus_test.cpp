@@ -220,6 +220,10 @@ TEST_F(IscsidDbus, BadArgumentsGetAnErrorAndTheDaemonCarriesOn)
     EXPECT_NE(port0.err.find("out of range"), std::string::npos) << port0.err;
     auto name = call("SetInitiatorName", {"sa{sv}", "not an iscsi name", "0"});
     EXPECT_NE(name.err.find("not an iSCSI name"), std::string::npos) << name.err;
+    // Nothing listens on port 1 here: iscsiadm's words after its retries.
+    std::ofstream(env.dir() / "etc/iscsid.conf") << "discovery.sendtargets.reopen_max = 1\n";
+    auto refused = call("DiscoverSendTargets", {"sqa{sv}", "127.0.0.1", "1", "0"});
+    EXPECT_NE(refused.err.find("connection login retries (reopen_max) 1 exceeded"), std::string::npos) << refused.err;
     auto nohost = call("DiscoverSendTargets", {"sqa{sv}", "no-such-host.invalid", "3260", "0"});
     EXPECT_NE(nohost.err.find("cannot resolve host name"), std::string::npos) << nohost.err;
     auto gone = bus.busctl({"call", dest, "/org/iscsiinitiator/Iscsid1/iscsi/session999", session_if, "Logout",
