@@ -21,6 +21,7 @@
 #include <systemd/sd-bus.h>
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
 
 namespace iscsid::dbus {
@@ -146,6 +147,11 @@ asio::awaitable<std::optional<discovery_start>> prepare_discovery(service& s, me
                                                                   db::discovery_kind kind, std::string const& host,
                                                                   std::uint16_t port, options const& opts)
 {
+    for (auto const& [k, v] : opts)
+        if (!is_chap_option(k)) {
+            fail(s, call, exit_status::invalid, "option " + k + " is not a discovery option (CHAP only)");
+            co_return std::nullopt;
+        }
     std::string why;
     auto resolving = resolve(s, host, why);
     auto const address = co_await std::move(resolving);
@@ -186,7 +192,8 @@ void store_and_reply(service& s, message_ptr const& call, discovery_start const&
         }
     if (auto saved = store.save_discovered(d.disc, nodes, mode); !saved)
         return fail(s, call, exit_status::database, "cannot store the records: " + saved.error().message());
-    (void)reply_nodes(call.get(), found);
+    if (int r = reply_nodes(call.get(), found); r < 0)
+        return fail(s, call, exit_status::internal, "cannot build the reply: " + std::string(std::strerror(-r)));
     s.bus().wake();
 }
 

@@ -220,6 +220,8 @@ TEST_F(IscsidDbus, BadArgumentsGetAnErrorAndTheDaemonCarriesOn)
     EXPECT_NE(port0.err.find("out of range"), std::string::npos) << port0.err;
     auto name = call("SetInitiatorName", {"sa{sv}", "not an iscsi name", "0"});
     EXPECT_NE(name.err.find("not an iSCSI name"), std::string::npos) << name.err;
+    auto discopt = call("DiscoverSendTargets", {"sqa{sv}", "127.0.0.1", port(), "1", "node.startup", "s", "manual"});
+    EXPECT_NE(discopt.err.find("not a discovery option"), std::string::npos) << discopt.err;
     // Nothing listens on port 1 here: iscsiadm's words after its retries.
     std::ofstream(env.dir() / "etc/iscsid.conf") << "discovery.sendtargets.reopen_max = 1\n";
     auto refused = call("DiscoverSendTargets", {"sqa{sv}", "127.0.0.1", "1", "0"});
