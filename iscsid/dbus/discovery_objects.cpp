@@ -26,8 +26,6 @@ namespace db = iscsi::db;
 using iscsi::exit_status;
 using iscsi::to_int;
 
-service& owner(void* userdata) { return *static_cast<service*>(userdata); }
-
 /// The kinds with records on the bus, and their names in paths and Type.
 constexpr std::pair<db::discovery_kind, char const*> kinds[] = {{db::discovery_kind::sendtargets, "sendtargets"},
                                                                   {db::discovery_kind::isns, "isns"}};
@@ -63,7 +61,7 @@ char const* kind_name(db::discovery_kind k)
 
 int find_discovery(sd_bus*, char const* path, char const*, void* userdata, void** found, sd_bus_error*)
 {
-    if (!discovery_at(owner(userdata), path))
+    if (!discovery_at(service_of(userdata), path))
         return 0;
     *found = userdata;
     return 1;
@@ -73,7 +71,7 @@ int enumerate_discoveries(sd_bus*, char const*, void* userdata, char*** nodes, s
 {
     std::vector<std::string> paths;
     for (auto const& [kind, name] : kinds)
-        if (auto records = owner(userdata).store().list_discovery(kind))
+        if (auto records = service_of(userdata).store().list_discovery(kind))
             for (auto const& r : *records)
                 paths.push_back(encode_path(discoveries_path, std::string(name) + "," + r.address + "," +
                                                                   std::to_string(r.port)));
@@ -83,7 +81,7 @@ int enumerate_discoveries(sd_bus*, char const*, void* userdata, char*** nodes, s
 int get_property(sd_bus*, char const* path, char const*, char const* property, sd_bus_message* reply, void* userdata,
                  sd_bus_error* error)
 {
-    auto r = discovery_at(owner(userdata), path);
+    auto r = discovery_at(service_of(userdata), path);
     if (!r)
         return ::sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_OBJECT, "no discovery record at %s", path);
     std::string_view const p(property);
@@ -96,7 +94,7 @@ int get_property(sd_bus*, char const* path, char const*, char const* property, s
 
 int get_settings(sd_bus_message* m, void* userdata, sd_bus_error*)
 {
-    auto r = discovery_at(owner(userdata), ::sd_bus_message_get_path(m));
+    auto r = discovery_at(service_of(userdata), ::sd_bus_message_get_path(m));
     if (!r)
         return reply_error(m, to_int(exit_status::no_objects_found), "the record is gone");
     return reply_settings(m, db::format_discovery(*r, db::print_style::show));
@@ -108,7 +106,7 @@ int discover_again(sd_bus_message* m, void* userdata, sd_bus_error*)
     std::string why;
     if (!read_options(m, opts, why))
         return reply_invalid_args(m, why);
-    auto& s = owner(userdata);
+    auto& s = service_of(userdata);
     auto r = discovery_at(s, ::sd_bus_message_get_path(m));
     if (!r)
         return reply_error(m, to_int(exit_status::no_objects_found), "the record is gone");
@@ -125,7 +123,7 @@ int discover_again(sd_bus_message* m, void* userdata, sd_bus_error*)
 
 int delete_discovery(sd_bus_message* m, void* userdata, sd_bus_error*)
 {
-    auto& s = owner(userdata);
+    auto& s = service_of(userdata);
     auto r = discovery_at(s, ::sd_bus_message_get_path(m));
     if (!r)
         return reply_error(m, to_int(exit_status::no_objects_found), "the record is gone");
@@ -155,16 +153,7 @@ constexpr sd_bus_vtable discovery_vtable[] = {
 
 void add_discovery_objects(service& s, std::vector<slot_ptr>& slots)
 {
-    slot_ptr::pointer raw = nullptr;
-    if (int r = ::sd_bus_add_fallback_vtable(s.bus().get(), &raw, discoveries_path, discovery_interface,
-                                             discovery_vtable, find_discovery, &s);
-        r < 0)
-        throw std::system_error(-r, std::generic_category(), "cannot add the discovery objects");
-    slots.emplace_back(raw);
-    raw = nullptr;
-    if (int r = ::sd_bus_add_node_enumerator(s.bus().get(), &raw, discoveries_path, enumerate_discoveries, &s); r < 0)
-        throw std::system_error(-r, std::generic_category(), "cannot enumerate the discovery objects");
-    slots.emplace_back(raw);
+    add_object_family(s.bus().get(), slots, discoveries_path, discovery_interface, discovery_vtable, find_discovery, enumerate_discoveries, &s, "discovery objects");
 }
 
 } // namespace iscsid::dbus

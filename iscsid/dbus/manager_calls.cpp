@@ -204,8 +204,7 @@ void reply_record_change(service& s, message_ptr const& call, db::node_key const
     db::store store(s.store().root());
     if (!opts) {
         for (auto const& [sid, v] : s.sessions())
-            if (v.key.target == key.target && v.key.address == key.address && v.key.port == key.port &&
-                v.key.iface == key.iface)
+            if (same_node(v.key, key))
                 return fail(s, call, exit_status::session_exists,
                             "session " + std::to_string(sid) + " uses this record: log out first");
         if (auto d = store.delete_node(key); !d)
@@ -227,31 +226,28 @@ asio::awaitable<void> run_discover_send_targets(service& s, message_ptr call, st
     iscsi::transport::connect_options copts;
     copts.connect_timeout = std::chrono::seconds(std::max(1, d->disc.login_timeout));
     iscsi::diagnostics diag;
-    auto discovering = iscsi::transport::discover_sendtargets(s.io().get_executor(),
-                                                              {d->disc.address, port, std::nullopt},
-                                                              discovery_login_params(d->disc, d->initiator), copts, &diag);
-    auto targets = co_await std::move(discovering);
     // A refused connection is tried again reopen_max times, a second
     // apart, as iscsiadm does (a target may be starting), with its words.
-    for (int attempt = 0; !targets && targets.error() == std::errc::connection_refused; ++attempt) {
+    for (int attempt = 0;; ++attempt) {
+        diag.clear();
+        auto discovering = iscsi::transport::discover_sendtargets(
+            s.io().get_executor(), {d->disc.address, port, std::nullopt},
+            discovery_login_params(d->disc, d->initiator), copts, &diag);
+        auto targets = co_await std::move(discovering);
+        if (targets || targets.error() != std::errc::connection_refused) {
+            if (!targets)
+                co_return fail(s, call, iscsi::transport::status_of_login_failure(targets.error()),
+                               "SendTargets discovery from " + d->disc.address + "," + std::to_string(port) + ": " +
+                                   (diag.message.empty() ? targets.error().message() : diag.message));
+            co_return store_and_reply(s, call, *d, *targets, {});
+        }
         if (attempt >= d->disc.reopen_max)
             co_return fail(s, call, exit_status::pdu_timeout,
                            "cannot make connection to " + d->disc.address + ": Connection refused; connection login "
                            "retries (reopen_max) " + std::to_string(d->disc.reopen_max) + " exceeded");
         asio::steady_timer pause(s.io(), std::chrono::seconds(1));
         co_await pause.async_wait(asio::use_awaitable);
-        diag.clear();
-        auto retrying = iscsi::transport::discover_sendtargets(s.io().get_executor(),
-                                                               {d->disc.address, port, std::nullopt},
-                                                               discovery_login_params(d->disc, d->initiator), copts,
-                                                               &diag);
-        targets = co_await std::move(retrying);
     }
-    if (!targets)
-        co_return fail(s, call, iscsi::transport::status_of_login_failure(targets.error()),
-                       "SendTargets discovery from " + d->disc.address + "," + std::to_string(port) + ": " +
-                           (diag.message.empty() ? targets.error().message() : diag.message));
-    store_and_reply(s, call, *d, *targets, {});
 }
 
 asio::awaitable<void> run_discover_isns(service& s, message_ptr call, std::string host, std::uint16_t port,
@@ -298,8 +294,7 @@ asio::awaitable<void> run_logout(service& s, message_ptr call, db::node_key key,
 {
     std::optional<std::uint32_t> sid;
     for (auto const& [id, v] : s.sessions())
-        if (v.key.target == key.target && v.key.address == key.address && v.key.port == key.port &&
-            v.key.iface == key.iface)
+        if (same_node(v.key, key))
             sid = id;
     if (!sid)
         co_return fail(s, call, exit_status::session_not_found,

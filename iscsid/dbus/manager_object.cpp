@@ -26,11 +26,9 @@ namespace {
 using iscsi::exit_status;
 using iscsi::to_int;
 
-service& owner(void* userdata) { return *static_cast<service*>(userdata); }
-
 int get_initiator_name(sd_bus_message* m, void* userdata, sd_bus_error*)
 {
-    auto const file = owner(userdata).owner().initiator_name_file();
+    auto const file = service_of(userdata).owner().initiator_name_file();
     auto id = iscsi::db::load_initiator_identity(file);
     if (!id)
         return reply_error(m, to_int(exit_status::no_objects_found),
@@ -42,7 +40,7 @@ int get_initiator_name(sd_bus_message* m, void* userdata, sd_bus_error*)
 /// "raw": no trimming, no checks).
 int get_initiator_name_raw(sd_bus_message* m, void* userdata, sd_bus_error*)
 {
-    auto const file = owner(userdata).owner().initiator_name_file();
+    auto const file = service_of(userdata).owner().initiator_name_file();
     std::ifstream in(file);
     constexpr std::string_view key = "InitiatorName=";
     for (std::string line; std::getline(in, line);)
@@ -69,7 +67,7 @@ int set_initiator_name(sd_bus_message* m, void* userdata, sd_bus_error*)
         return reply_invalid_args(m, why);
     if (!plausible_iscsi_name(name))
         return reply_invalid_args(m, std::string("not an iSCSI name (iqn., eui. or naa.): ") + name);
-    auto& s = owner(userdata);
+    auto& s = service_of(userdata);
     s.authorize(m, [&s, n = std::string(name)](message_ptr call) {
         auto const file = s.owner().initiator_name_file();
         iscsi::db::initiator_identity id;
@@ -135,7 +133,7 @@ int discover(sd_bus_message* m, void* userdata, bool isns)
         return reply_invalid_args(m, why);
     if (!*address)
         return reply_invalid_args(m, "no address to discover from");
-    auto& s = owner(userdata);
+    auto& s = service_of(userdata);
     std::uint16_t const p = port ? port : (isns ? 3205 : 3260);
     s.authorize(m, [&s, a = std::string(address), p, opts, isns](message_ptr call) {
         if (isns)
@@ -167,31 +165,25 @@ int read_node_call(sd_bus_message* m, iscsi::db::node_key& key, options& opts)
     return 0;
 }
 
-int login(sd_bus_message* m, void* userdata, sd_bus_error*)
+/// Login and Logout by node: the same arguments, then the same steps.
+int node_method(sd_bus_message* m, void* userdata, bool logging_in)
 {
     iscsi::db::node_key key;
     options opts;
     if (int r = read_node_call(m, key, opts); r != 0)
         return r;
-    auto& s = owner(userdata);
-    s.authorize(m, [&s, key, opts](message_ptr call) {
-        asio::co_spawn(s.io(), run_login(s, std::move(call), key, opts), asio::detached);
+    auto& s = service_of(userdata);
+    s.authorize(m, [&s, key, opts, logging_in](message_ptr call) {
+        if (logging_in)
+            asio::co_spawn(s.io(), run_login(s, std::move(call), key, opts), asio::detached);
+        else
+            asio::co_spawn(s.io(), run_logout(s, std::move(call), key, opts), asio::detached);
     });
     return 1;
 }
 
-int logout(sd_bus_message* m, void* userdata, sd_bus_error*)
-{
-    iscsi::db::node_key key;
-    options opts;
-    if (int r = read_node_call(m, key, opts); r != 0)
-        return r;
-    auto& s = owner(userdata);
-    s.authorize(m, [&s, key, opts](message_ptr call) {
-        asio::co_spawn(s.io(), run_logout(s, std::move(call), key, opts), asio::detached);
-    });
-    return 1;
-}
+int login(sd_bus_message* m, void* userdata, sd_bus_error*) { return node_method(m, userdata, true); }
+int logout(sd_bus_message* m, void* userdata, sd_bus_error*) { return node_method(m, userdata, false); }
 
 int sessions_supported(sd_bus*, char const*, char const*, char const*, sd_bus_message* reply, void*, sd_bus_error*)
 {

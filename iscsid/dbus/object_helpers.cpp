@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <system_error>
 
 namespace iscsid::dbus {
 
@@ -62,6 +63,20 @@ int reply_settings(sd_bus_message* m, std::string const& text)
     if (r >= 0)
         r = ::sd_bus_message_close_container(reply.get());
     return r < 0 ? r : ::sd_bus_send(nullptr, reply.get(), nullptr);
+}
+
+void add_object_family(sd_bus* bus, std::vector<slot_ptr>& slots, char const* prefix, char const* interface,
+                       sd_bus_vtable const* vtable, sd_bus_object_find_t find, sd_bus_node_enumerator_t enumerate,
+                       void* userdata, char const* what)
+{
+    slot_ptr::pointer raw = nullptr;
+    if (int r = ::sd_bus_add_fallback_vtable(bus, &raw, prefix, interface, vtable, find, userdata); r < 0)
+        throw std::system_error(-r, std::generic_category(), std::string("cannot add the ") + what);
+    slots.emplace_back(raw);
+    raw = nullptr;
+    if (int r = ::sd_bus_add_node_enumerator(bus, &raw, prefix, enumerate, userdata); r < 0)
+        throw std::system_error(-r, std::generic_category(), std::string("cannot enumerate the ") + what);
+    slots.emplace_back(raw);
 }
 
 } // namespace iscsid::dbus

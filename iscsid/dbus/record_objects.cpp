@@ -31,8 +31,6 @@ namespace db = iscsi::db;
 using iscsi::exit_status;
 using iscsi::to_int;
 
-service& owner(void* userdata) { return *static_cast<service*>(userdata); }
-
 /// "target,address,port,tpgt,iface": a target name has no ',' (RFC 7143
 /// §4.2.7.1), an address neither, so the commas split it.
 std::string node_id(db::node_key const& k)
@@ -79,7 +77,7 @@ std::optional<std::pair<db::node_key, db::node_record>> node_at(service& s, char
 
 int find_node(sd_bus*, char const* path, char const*, void* userdata, void** found, sd_bus_error*)
 {
-    if (!node_at(owner(userdata), path))
+    if (!node_at(service_of(userdata), path))
         return 0;
     *found = userdata;
     return 1;
@@ -88,7 +86,7 @@ int find_node(sd_bus*, char const* path, char const*, void* userdata, void** fou
 int enumerate_nodes(sd_bus*, char const*, void* userdata, char*** nodes, sd_bus_error*)
 {
     std::vector<std::string> paths;
-    if (auto keys = owner(userdata).store().list_nodes())
+    if (auto keys = service_of(userdata).store().list_nodes())
         for (auto const& k : *keys)
             paths.push_back(encode_path(nodes_path, node_id(k)));
     return path_list(paths, nodes);
@@ -97,7 +95,7 @@ int enumerate_nodes(sd_bus*, char const*, void* userdata, char*** nodes, sd_bus_
 int get_node_property(sd_bus*, char const* path, char const*, char const* property, sd_bus_message* reply,
                       void* userdata, sd_bus_error* error)
 {
-    auto node = node_at(owner(userdata), path);
+    auto node = node_at(service_of(userdata), path);
     if (!node)
         return ::sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_OBJECT, "no node record at %s", path);
     auto const& [key, rec] = *node;
@@ -118,7 +116,7 @@ int get_node_property(sd_bus*, char const* path, char const*, char const* proper
 
 int node_get_settings(sd_bus_message* m, void* userdata, sd_bus_error*)
 {
-    auto node = node_at(owner(userdata), ::sd_bus_message_get_path(m));
+    auto node = node_at(service_of(userdata), ::sd_bus_message_get_path(m));
     if (!node)
         return reply_error(m, to_int(exit_status::no_objects_found), "the record is gone");
     return reply_settings(m, db::format_node(node->second, db::print_style::show));
@@ -131,7 +129,7 @@ int node_call(sd_bus_message* m, void* userdata, std::string const& what)
     std::string why;
     if (what != "Delete" && !read_options(m, opts, why))
         return reply_invalid_args(m, why);
-    auto& s = owner(userdata);
+    auto& s = service_of(userdata);
     auto node = node_at(s, ::sd_bus_message_get_path(m));
     if (!node)
         return reply_error(m, to_int(exit_status::no_objects_found), "the record is gone");
@@ -170,16 +168,7 @@ constexpr sd_bus_vtable node_vtable[] = {
 
 void add_node_objects(service& s, std::vector<slot_ptr>& slots)
 {
-    slot_ptr::pointer raw = nullptr;
-    if (int r = ::sd_bus_add_fallback_vtable(s.bus().get(), &raw, nodes_path, node_interface, node_vtable, find_node,
-                                             &s);
-        r < 0)
-        throw std::system_error(-r, std::generic_category(), "cannot add the node objects");
-    slots.emplace_back(raw);
-    raw = nullptr;
-    if (int r = ::sd_bus_add_node_enumerator(s.bus().get(), &raw, nodes_path, enumerate_nodes, &s); r < 0)
-        throw std::system_error(-r, std::generic_category(), "cannot enumerate the node objects");
-    slots.emplace_back(raw);
+    add_object_family(s.bus().get(), slots, nodes_path, node_interface, node_vtable, find_node, enumerate_nodes, &s, "node objects");
 }
 
 } // namespace iscsid::dbus

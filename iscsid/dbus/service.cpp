@@ -72,14 +72,6 @@ asio::awaitable<iscsid::ipc_message> service::ask(iscsid::ipc_message req)
     co_return co_await std::move(answer);
 }
 
-void service::send(sd_bus_message* reply)
-{
-    if (int r = ::sd_bus_send(bus_.get(), reply, nullptr); r < 0)
-        std::clog << "iscsid: D-Bus: cannot send a reply: " << std::error_code(-r, std::generic_category()).message()
-                  << "\n";
-    bus_.wake();
-}
-
 void service::sessions_changed()
 {
     if (syncing_) {

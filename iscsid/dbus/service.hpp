@@ -90,8 +90,6 @@ public:
     void authorize(sd_bus_message* m, std::function<void(message_ptr)> then);
     /// Asks the daemon; the answer's status is 0 on success.
     asio::awaitable<iscsid::ipc_message> ask(iscsid::ipc_message req);
-    /// Sends `reply` (built by the caller for the call `m`) and wakes the bus.
-    void send(sd_bus_message* reply);
 
 private:
     asio::awaitable<void> sync_sessions();
@@ -103,6 +101,9 @@ private:
     std::map<std::uint32_t, session_view> sessions_;
     bool syncing_ = false, sync_again_ = false;
 };
+
+/// The service a vtable callback gets as its userdata.
+inline service& service_of(void* userdata) { return *static_cast<service*>(userdata); }
 
 /// The bus connection and the service on it, as main() keeps them.
 struct api {

@@ -20,8 +20,6 @@ namespace iscsid::dbus {
 
 namespace {
 
-service& owner(void* userdata) { return *static_cast<service*>(userdata); }
-
 /// The session an object path names: ".../iscsi/session<sid>".
 session_view const* session_at(service& s, char const* path)
 {
@@ -41,7 +39,7 @@ session_view const* session_at(service& s, char const* path)
 /// again, so a session that just went is never read through a stale pointer.
 int find_session(sd_bus*, char const* path, char const*, void* userdata, void** found, sd_bus_error*)
 {
-    if (!session_at(owner(userdata), path))
+    if (!session_at(service_of(userdata), path))
         return 0;
     *found = userdata;
     return 1;
@@ -50,7 +48,7 @@ int find_session(sd_bus*, char const* path, char const*, void* userdata, void** 
 int enumerate_sessions(sd_bus*, char const*, void* userdata, char*** nodes, sd_bus_error*)
 {
     std::vector<std::string> paths;
-    for (auto const& [sid, v] : owner(userdata).sessions())
+    for (auto const& [sid, v] : service_of(userdata).sessions())
         paths.push_back(session_path(sid));
     return path_list(paths, nodes);
 }
@@ -74,7 +72,7 @@ int record_timeout(service& s, session_view const& v, char const* property)
 int get_property(sd_bus*, char const* path, char const*, char const* property, sd_bus_message* reply, void* userdata,
                  sd_bus_error* error)
 {
-    auto& s = owner(userdata);
+    auto& s = service_of(userdata);
     auto const* v = session_at(s, path);
     if (!v)
         return ::sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_OBJECT, "no session at %s", path);
@@ -111,7 +109,7 @@ int logout_call(sd_bus_message* m, void* userdata, bool with_iface)
     std::string why;
     if (!read_options(m, opts, why))
         return reply_invalid_args(m, why);
-    auto& s = owner(userdata);
+    auto& s = service_of(userdata);
     auto const* v = session_at(s, ::sd_bus_message_get_path(m));
     if (!v)
         return reply_error(m, iscsi::to_int(iscsi::exit_status::session_not_found), "the session is gone");
@@ -149,16 +147,7 @@ constexpr sd_bus_vtable session_vtable[] = {
 
 void add_session_objects(service& s, std::vector<slot_ptr>& slots)
 {
-    slot_ptr::pointer raw = nullptr;
-    if (int r = ::sd_bus_add_fallback_vtable(s.bus().get(), &raw, sessions_path, session_interface, session_vtable,
-                                             find_session, &s);
-        r < 0)
-        throw std::system_error(-r, std::generic_category(), "cannot add the session objects");
-    slots.emplace_back(raw);
-    raw = nullptr;
-    if (int r = ::sd_bus_add_node_enumerator(s.bus().get(), &raw, sessions_path, enumerate_sessions, &s); r < 0)
-        throw std::system_error(-r, std::generic_category(), "cannot enumerate the session objects");
-    slots.emplace_back(raw);
+    add_object_family(s.bus().get(), slots, sessions_path, session_interface, session_vtable, find_session, enumerate_sessions, &s, "session objects");
 }
 
 } // namespace iscsid::dbus
