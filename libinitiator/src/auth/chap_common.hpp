@@ -40,7 +40,7 @@ result<std::vector<std::byte>> parse_challenge(std::string_view s, diagnostics* 
 result<std::vector<std::byte>> parse_response(std::string_view s, std::size_t expected, errc wrong_length,
                                               diagnostics* diag);
 
-/// Constant-time equality (CRYPTO_memcmp) of two byte strings.
+/// Constant-time equality of two byte strings (no early exit on a difference).
 bool same_bytes(std::span<std::byte const> a, std::span<std::byte const> b) noexcept;
 
 } // namespace iscsi::auth::detail

@@ -17,7 +17,8 @@ public:
         case errc::unknown_algorithm_name:
             return "unknown CHAP algorithm name (valid: MD5, SHA1, SHA256, SHA3-256)";
         case errc::bad_config: return "invalid CHAP configuration";
-        case errc::digest_unavailable: return "the CHAP digest algorithm is not available in OpenSSL";
+        case errc::digest_unavailable:
+            return "the CHAP digest algorithm is not available (OpenSSL's libcrypto missing, or the hash disabled)";
         case errc::missing_key: return "CHAP message from the peer lacks a required key";
         case errc::duplicate_key: return "CHAP message from the peer repeats a key";
         case errc::no_common_algorithm: return "target supports none of the offered CHAP algorithms";

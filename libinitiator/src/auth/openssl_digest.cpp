@@ -2,19 +2,21 @@
 
 #include "iscsi/auth/errors.hpp"
 
-#include <openssl/evp.h>
+#include "libcrypto.hpp"
 
 #include <memory>
 
 namespace iscsi::auth {
 namespace {
 
-// RAII for OpenSSL objects (STYLE habit 9).
+// RAII for OpenSSL objects (STYLE habit 9), freed through the loaded library.
 struct md_free {
-    void operator()(EVP_MD* md) const noexcept { EVP_MD_free(md); }
+    detail::libcrypto const* lib;
+    void operator()(EVP_MD* md) const noexcept { lib->md_free(md); }
 };
 struct md_ctx_free {
-    void operator()(EVP_MD_CTX* ctx) const noexcept { EVP_MD_CTX_free(ctx); }
+    detail::libcrypto const* lib;
+    void operator()(EVP_MD_CTX* ctx) const noexcept { lib->ctx_free(ctx); }
 };
 using md_ptr = std::unique_ptr<EVP_MD, md_free>;
 using md_ctx_ptr = std::unique_ptr<EVP_MD_CTX, md_ctx_free>;
@@ -46,20 +48,21 @@ std::size_t digest_size(hash_function h) noexcept
 result<std::vector<std::byte>> chap_digest(hash_function h, std::uint8_t id, secret const& s,
                                            std::span<std::byte const> challenge)
 {
-    md_ptr const md{EVP_MD_fetch(nullptr, openssl_name(h), nullptr)};
-    md_ctx_ptr const ctx{EVP_MD_CTX_new()};
+    auto const* lib = detail::load_libcrypto();
+    if (!lib) return make_error_code(errc::digest_unavailable);
+    md_ptr const md{lib->md_fetch(nullptr, openssl_name(h), nullptr), {lib}};
+    md_ctx_ptr const ctx{lib->ctx_new(), {lib}};
     if (!md || !ctx) return make_error_code(errc::digest_unavailable);
 
     // Three updates instead of one EVP_Digest over a concatenation: the
     // secret is never copied into a temporary buffer.
     unsigned char const id_byte = id;
-    std::vector<std::byte> out(static_cast<std::size_t>(EVP_MD_get_size(md.get())));
+    std::vector<std::byte> out(static_cast<std::size_t>(lib->md_get_size(md.get())));
     unsigned int len = 0;
-    bool const ok = EVP_DigestInit_ex2(ctx.get(), md.get(), nullptr) == 1 &&
-                    EVP_DigestUpdate(ctx.get(), &id_byte, 1) == 1 &&
-                    EVP_DigestUpdate(ctx.get(), s.bytes().data(), s.size()) == 1 &&
-                    EVP_DigestUpdate(ctx.get(), challenge.data(), challenge.size()) == 1 &&
-                    EVP_DigestFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len) == 1;
+    bool const ok = lib->init(ctx.get(), md.get(), nullptr) == 1 && lib->update(ctx.get(), &id_byte, 1) == 1 &&
+                    lib->update(ctx.get(), s.bytes().data(), s.size()) == 1 &&
+                    lib->update(ctx.get(), challenge.data(), challenge.size()) == 1 &&
+                    lib->final(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len) == 1;
     if (!ok || len != out.size()) return make_error_code(errc::digest_unavailable);
     return out;
 }

@@ -1,22 +1,26 @@
 #include "iscsi/auth/random.hpp"
 
-#include <openssl/rand.h>
+#include <sys/random.h>
 
-#include <climits>
+#include <cerrno>
 #include <cstdlib>
 
 namespace iscsi::auth {
 namespace {
 
-class openssl_random final : public random_source {
+/// The kernel's CSPRNG (getrandom(2), blocking only until it is seeded once
+/// at boot), which is also what OpenSSL seeds itself from.
+class kernel_random final : public random_source {
 public:
     void fill(std::span<std::byte> out) override
     {
         while (!out.empty()) {
-            std::size_t const n = out.size() < INT_MAX ? out.size() : INT_MAX;
-            if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1)
+            ssize_t const n = ::getrandom(out.data(), out.size(), 0);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
                 std::abort(); // see random.hpp: no safe way to continue
-            out = out.subspan(n);
+            out = out.subspan(static_cast<std::size_t>(n));
         }
     }
 };
@@ -25,7 +29,7 @@ public:
 
 random_source& system_random()
 {
-    static openssl_random instance; // stateless: RAND_bytes is thread-safe
+    static kernel_random instance; // stateless: getrandom is thread-safe
     return instance;
 }
 

@@ -1,6 +1,8 @@
 #include "iscsi/auth/secret.hpp"
 
-#include <openssl/crypto.h>
+#include "chap_common.hpp"
+
+#include <cstring>
 
 #include <algorithm>
 #include <utility>
@@ -42,14 +44,13 @@ secret::~secret() { wipe(); }
 
 void secret::wipe() noexcept
 {
-    if (!bytes_.empty()) OPENSSL_cleanse(bytes_.data(), bytes_.size());
+    if (!bytes_.empty()) ::explicit_bzero(bytes_.data(), bytes_.size()); // never optimised away
     bytes_.clear();
 }
 
 bool operator==(secret const& a, secret const& b) noexcept
 {
-    return a.bytes_.size() == b.bytes_.size() &&
-           (a.bytes_.empty() || CRYPTO_memcmp(a.bytes_.data(), b.bytes_.data(), a.bytes_.size()) == 0);
+    return detail::same_bytes(a.bytes_, b.bytes_);
 }
 
 } // namespace iscsi::auth

@@ -18,8 +18,8 @@ public:
 };
 
 /**
- * OpenSSL's CSPRNG (RAND_bytes). Thread-safe. If RAND_bytes ever fails (the
- * generator cannot be seeded) the process is terminated: issuing predictable
+ * The kernel's CSPRNG (getrandom(2)). Thread-safe. If it ever fails (it cannot
+ * be here short of a kernel without the call) the process is terminated: issuing predictable
  * challenges would silently void mutual authentication, and there is no
  * safe degraded mode.
  */
