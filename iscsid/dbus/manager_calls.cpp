@@ -55,24 +55,41 @@ int reply_nodes(sd_bus_message* m, std::vector<found_node> const& nodes)
 
 namespace {
 
-/// udisks2's CHAP option names, and where they go.
-void apply_chap_options(db::chap_settings& auth, options const& opts)
+/// The record key (after "node.session.auth." or "discovery.sendtargets.auth.")
+/// that a udisks2 CHAP option name sets; empty for other names.
+std::string_view chap_key(std::string_view option) noexcept
 {
-    if (auto it = opts.find("username"); it != opts.end()) {
-        auth.authmethod = db::auth_method::chap;
-        auth.username = it->second;
-    }
-    if (auto it = opts.find("password"); it != opts.end())
-        auth.password = it->second;
-    if (auto it = opts.find("reverse-username"); it != opts.end())
-        auth.username_in = it->second;
-    if (auto it = opts.find("reverse-password"); it != opts.end())
-        auth.password_in = it->second;
+    if (option == "username")
+        return "username";
+    if (option == "password")
+        return "password";
+    if (option == "reverse-username")
+        return "username_in";
+    if (option == "reverse-password")
+        return "password_in";
+    return {};
 }
 
-bool is_chap_option(std::string const& k)
+/// The CHAP options of a discovery, through the discovery record's schema
+/// (a value it refuses is refused; a refused secret is never echoed back).
+bool apply_discovery_options(db::discovery_record& d, options const& opts, std::string& why)
 {
-    return k == "username" || k == "password" || k == "reverse-username" || k == "reverse-password";
+    for (auto const& [k, v] : opts) {
+        auto const chap = chap_key(k);
+        auto const* field =
+            chap.empty() ? nullptr : db::find_discovery_field(d.type, "discovery.sendtargets.auth." + std::string(chap));
+        if (!field) {
+            why = "option " + k + " is not a discovery option (CHAP only, and only for SendTargets)";
+            return false;
+        }
+        if (field->parse(d, v) != db::parse_status::ok) {
+            why = "option " + k + ": the value is not valid";
+            return false;
+        }
+        if (k == "username")
+            d.auth.authmethod = db::auth_method::chap;
+    }
+    return true;
 }
 
 /// The address to connect to and to name records by, as iscsiadm does.
@@ -114,19 +131,22 @@ bool update_record(service& s, message_ptr const& call, db::node_key const& key,
 
 bool apply_options(db::node_record& r, options const& opts, std::string& why)
 {
-    apply_chap_options(r.session.auth, opts);
+    // Every option, udisks2's CHAP names included, goes through the record
+    // schema: a value it refuses (a newline would add lines to the record
+    // file) is refused here, and a refused secret is never echoed back.
     for (auto const& [k, v] : opts) {
-        if (is_chap_option(k))
-            continue;
-        auto const ref = db::find_node_field(k);
+        auto const chap = chap_key(k);
+        auto const ref = db::find_node_field(chap.empty() ? k : "node.session.auth." + std::string(chap));
         if (!ref || !ref.modifiable()) {
             why = "option " + k + " is not a node setting that can be changed";
             return false;
         }
         if (db::set_node_value(r, ref, v) != db::parse_status::ok) {
-            why = "option " + k + ": value '" + v + "' is not valid";
+            why = "option " + k + ": " + (chap.empty() ? "value '" + v + "' is not valid" : "the value is not valid");
             return false;
         }
+        if (k == "username")
+            r.session.auth.authmethod = db::auth_method::chap;
     }
     return true;
 }
@@ -147,12 +167,13 @@ asio::awaitable<std::optional<discovery_start>> prepare_discovery(service& s, me
                                                                   db::discovery_kind kind, std::string const& host,
                                                                   std::uint16_t port, options const& opts)
 {
-    for (auto const& [k, v] : opts)
-        if (!is_chap_option(k)) {
-            fail(s, call, exit_status::invalid, "option " + k + " is not a discovery option (CHAP only)");
-            co_return std::nullopt;
-        }
     std::string why;
+    db::discovery_record checked;
+    checked.type = kind;
+    if (!apply_discovery_options(checked, opts, why)) {
+        fail(s, call, exit_status::invalid, why);
+        co_return std::nullopt;
+    }
     auto resolving = resolve(s, host, why);
     auto const address = co_await std::move(resolving);
     if (address.empty()) {
@@ -166,7 +187,7 @@ asio::awaitable<std::optional<discovery_start>> prepare_discovery(service& s, me
     auto existing = store.read_discovery(kind, address, port);
     d.stored = existing.has_value();
     d.disc = existing ? *existing : db::make_discovery_record(d.defaults, kind, address, port);
-    apply_chap_options(d.disc.auth, opts);
+    (void)apply_discovery_options(d.disc, opts, why); // checked above
     auto id = db::load_initiator_identity(s.owner().initiator_name_file());
     if (!id) {
         fail(s, call, exit_status::database, "no initiator name in " + s.owner().initiator_name_file().string());

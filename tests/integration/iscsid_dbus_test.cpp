@@ -65,15 +65,20 @@ protected:
         a.insert(a.end(), options.begin(), options.end());
         return a;
     }
-    [[nodiscard]] std::string first_session_path() const
+    /// The first object path under /org/iscsiinitiator/Iscsid1/KIND (node,
+    /// discovery, iscsi/session) the service lists; empty when none.
+    [[nodiscard]] std::string first_path(std::string const& kind) const
     {
-        auto tree = bus.busctl({"tree", "--list", dest});
-        for (std::size_t at = 0; (at = tree.out.find("/iscsi/session", at)) != std::string::npos; ++at) {
-            auto const begin = tree.out.rfind('\n', at) + 1;
-            return tree.out.substr(begin, tree.out.find('\n', at) - begin);
+        auto const tree = bus.busctl({"tree", "--list", dest}).out;
+        auto const prefix = "/org/iscsiinitiator/Iscsid1/" + kind;
+        for (std::size_t at = 0, eol = 0; at < tree.size(); at = eol + 1) {
+            eol = std::min(tree.find('\n', at), tree.size());
+            if (tree.compare(at, prefix.size(), prefix) == 0)
+                return tree.substr(at, eol - at);
         }
         return {};
     }
+    [[nodiscard]] std::string first_session_path() const { return first_path("iscsi/session"); }
 };
 
 TEST_F(IscsidDbus, DiscoverLogInSeeTheSessionObjectAndLogOut)
@@ -201,6 +206,48 @@ TEST_F(IscsidDbus, PolkitDecidesForUsersOtherThanRoot)
     EXPECT_TRUE(call_as("nobody", "Logout", node_args()).ok());
 }
 
+TEST_F(IscsidDbus, EveryMethodThatChangesSomethingIsRefusedToAnUnprivilegedCaller)
+{
+    ASSERT_NO_FATAL_FAILURE(start()); // no polkit on this bus: only root may change things
+    ASSERT_TRUE(discover().ok());
+    ASSERT_TRUE(call("Login", node_args()).ok()) << env.log();
+    auto const node = first_path("node/"), disc = first_path("discovery/"), session = first_session_path();
+    ASSERT_FALSE(node.empty());
+    ASSERT_FALSE(disc.empty());
+    ASSERT_FALSE(session.empty());
+    auto const before = env.adm({"-m", "node", "-T", iqn, "-p", "127.0.0.1:" + port(), "-S"}).out;
+
+    constexpr char const* node_if = "org.iscsiinitiator.Iscsid1.Node";
+    constexpr char const* disc_if = "org.iscsiinitiator.Iscsid1.Discovery";
+    std::vector<std::vector<std::string>> const calls = {
+        {manager, manager_if, "SetInitiatorName", "sa{sv}", "iqn.2026-12.org.example:evil", "0"},
+        {manager, manager_if, "DiscoverSendTargets", "sqa{sv}", "127.0.0.1", port(), "0"},
+        {manager, manager_if, "DiscoverISNS", "sqa{sv}", "127.0.0.1", "3205", "0"},
+        {manager, manager_if, "Login", "sisisa{sv}", iqn, "1", "127.0.0.1", port(), "default", "0"},
+        {manager, manager_if, "Logout", "sisisa{sv}", iqn, "1", "127.0.0.1", port(), "default", "0"},
+        {node, node_if, "Update", "a{sv}", "1", "node.startup", "s", "automatic"},
+        {node, node_if, "Login", "a{sv}", "0"},
+        {node, node_if, "Logout", "a{sv}", "0"},
+        {node, node_if, "Delete"},
+        {disc, disc_if, "Discover", "a{sv}", "0"},
+        {disc, disc_if, "Delete"},
+        {session, session_if, "Logout", "a{sv}", "0"},
+        {session, session_if, "LogoutInterface", "sa{sv}", "default", "0"},
+    };
+    for (auto const& c : calls) {
+        std::vector<std::string> args{"call", dest};
+        args.insert(args.end(), c.begin(), c.end());
+        auto const refused = bus.busctl_as("nobody", args);
+        EXPECT_FALSE(refused.ok()) << c[2];
+        EXPECT_NE(refused.err.find("Access denied"), std::string::npos) << c[2] << ": " << refused.err;
+    }
+    // Nothing changed: the session, the record (secrets included) and the name.
+    EXPECT_EQ(first_session_path(), session);
+    EXPECT_EQ(env.adm({"-m", "node", "-T", iqn, "-p", "127.0.0.1:" + port(), "-S"}).out, before);
+    EXPECT_FALSE(first_path("discovery/").empty());
+    EXPECT_EQ(call("GetInitiatorName").out, "s \"iqn.2026-12.org.example.test:host\"\n");
+}
+
 TEST_F(IscsidDbus, BadArgumentsGetAnErrorAndTheDaemonCarriesOn)
 {
     ASSERT_NO_FATAL_FAILURE(start());
@@ -214,6 +261,10 @@ TEST_F(IscsidDbus, BadArgumentsGetAnErrorAndTheDaemonCarriesOn)
         << key.err;
     auto value = call("Login", node_args({"1", "node.session.timeo.replacement_timeout", "s", "soon"}));
     EXPECT_NE(value.err.find("is not valid"), std::string::npos) << value.err;
+    // A line break in a secret would add a line of its own to the record file.
+    auto lines = call("Login", node_args({"1", "password", "s", "a-secret\nnode.startup = automatic"}));
+    EXPECT_NE(lines.err.find("option password: the value is not valid"), std::string::npos) << lines.err;
+    EXPECT_EQ(lines.err.find("a-secret"), std::string::npos) << "the refused secret was echoed";
     auto missing = call("Login", {"sisisa{sv}", "iqn.2026-12.org.example:absent", "1", "127.0.0.1", port(), "", "0"});
     EXPECT_NE(missing.err.find("no record found"), std::string::npos) << missing.err;
     auto port0 = call("Login", {"sisisa{sv}", iqn, "1", "127.0.0.1", "70000", "", "0"});
@@ -235,26 +286,17 @@ TEST_F(IscsidDbus, BadArgumentsGetAnErrorAndTheDaemonCarriesOn)
     EXPECT_TRUE(call("GetInitiatorName").ok()) << env.log();
     auto rec = env.adm({"-m", "node", "-T", iqn, "-p", "127.0.0.1:" + port()});
     EXPECT_NE(rec.out.find("node.session.timeo.replacement_timeout = 120\n"), std::string::npos) << rec.out;
+    EXPECT_NE(rec.out.find("node.startup = manual\n"), std::string::npos) << rec.out;
 }
 
 TEST_F(IscsidDbus, NodeAndDiscoveryObjectsAreTheDatabasesRecords)
 {
     ASSERT_NO_FATAL_FAILURE(start(chap_config{.initiator = {"dbususer", "dbus-secret-123"}}));
     ASSERT_TRUE(discover().ok());
-    auto tree = bus.busctl({"tree", "--list", dest});
-    std::string node, disc;
-    for (std::size_t at = 0, eol = 0; at < tree.out.size(); at = eol + 1) {
-        eol = tree.out.find('\n', at);
-        auto const line = tree.out.substr(at, eol - at);
-        if (line.starts_with("/org/iscsiinitiator/Iscsid1/node/"))
-            node = line;
-        if (line.starts_with("/org/iscsiinitiator/Iscsid1/discovery/"))
-            disc = line;
-        if (eol == std::string::npos)
-            break;
-    }
-    ASSERT_FALSE(node.empty()) << tree.out;
-    ASSERT_FALSE(disc.empty()) << tree.out;
+    auto const node = first_path("node/");
+    auto const disc = first_path("discovery/");
+    ASSERT_FALSE(node.empty());
+    ASSERT_FALSE(disc.empty());
     constexpr char const* node_if = "org.iscsiinitiator.Iscsid1.Node";
     constexpr char const* disc_if = "org.iscsiinitiator.Iscsid1.Discovery";
     EXPECT_EQ(bus.busctl({"get-property", dest, node, node_if, "target_name"}).out, "s \"" + std::string(iqn) + "\"\n");

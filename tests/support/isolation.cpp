@@ -116,6 +116,12 @@ temp_dir::temp_dir() {
             c = '_';
         }
     }
+    // Sockets live in this directory, and a Unix socket path has at most
+    // 107 bytes: a long test name is cut (the suffix keeps it unique).
+    constexpr std::size_t max_name = 60;
+    if (name.size() > max_name) {
+        name.resize(max_name);
+    }
     std::string templ = (base / (name + "-XXXXXX")).string();
     if (::mkdtemp(templ.data()) == nullptr) {
         ADD_FAILURE() << "mkdtemp(" << templ << ") failed: "

@@ -29,7 +29,8 @@ protected:
 
 /**
  * A per-test temporary directory, named after the running test
- * (/tmp/iscsi-test-<Suite>.<Test>-XXXXXX, or under $TMPDIR). Removed by the
+ * (/tmp/iscsi-test-<Suite>.<Test>-XXXXXX, or under $TMPDIR; the name cut
+ * at 60 characters so that socket paths inside stay within sun_path). Removed by the
  * destructor unless the test has failed or ISCSI_TEST_KEEP_TMP=1 is set; a
  * kept directory is named in the test output so its logs can be read.
  */

@@ -63,5 +63,19 @@ TEST(DbusLoginOptions, UnknownKeysAndBadValuesAreRefusedByName)
     EXPECT_EQ(why, "option node.session.timeo.replacement_timeout: value 'soon' is not valid");
 }
 
+TEST(DbusLoginOptions, AChapValueThatWouldAddLinesToTheRecordIsRefusedWithoutEchoingIt)
+{
+    auto r = record();
+    std::string why;
+    // A newline in a secret would write "node.startup = automatic" as a line
+    // of its own into the record file.
+    EXPECT_FALSE(apply_options(r, {{"password", "secret-part\nnode.startup = automatic"}}, why));
+    EXPECT_EQ(why, "option password: the value is not valid");
+    EXPECT_EQ(r.session.auth.password, "");
+    EXPECT_FALSE(apply_options(r, {{"reverse-username", "tgt\rnode.startup = automatic"}}, why));
+    EXPECT_EQ(why, "option reverse-username: the value is not valid");
+    EXPECT_EQ(r.startup, db::node_record{}.startup);
+}
+
 } // namespace
 } // namespace iscsid::dbus
