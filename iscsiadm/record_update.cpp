@@ -23,7 +23,8 @@ std::string join(std::span<std::string_view const> choices)
     return out;
 }
 
-exit_code bad_value(change const& c, std::span<std::string_view const> choices)
+/// `secret`: the value is a CHAP secret, and is not printed back.
+exit_code bad_value(change const& c, std::span<std::string_view const> choices, bool secret)
 {
     std::string hint = choices.empty() ? "a whole number" : join(choices);
     if (c.key.ends_with("chap_algs"))
@@ -31,7 +32,8 @@ exit_code bad_value(change const& c, std::span<std::string_view const> choices)
     else if (choices.empty() && c.value.find('\n') != std::string::npos)
         hint = "a single line";
     // open-iscsi's three lines, then what would have been accepted.
-    error("unknown value format '" + c.value + "' for parameter name '" + c.key + "'");
+    error("unknown value format '" + (secret ? std::string("********") : c.value) + "' for parameter name '" + c.key +
+          "'");
     error("Unknown parameter " + c.key + ".");
     error("Could not execute operation on all records: invalid parameter");
     error(c.key + " takes " + hint);
@@ -74,7 +76,9 @@ exit_code validate(std::vector<change> const& changes, Find find)
         }
         Record scratch;
         if (f->parse(scratch, c.value) != db::parse_status::ok)
-            return bad_value(c, f->choices);
+            return bad_value(c, f->choices, f->vis == db::visibility::masked);
+        if (auto w = db::short_secret_warning(c.key, c.value); !w.empty())
+            warning(w);
     }
     return exit_code::success;
 }
@@ -111,7 +115,9 @@ exit_code validate_node_changes(std::vector<change> const& changes)
             return read_only(c);
         db::node_record scratch;
         if (db::set_node_value(scratch, ref, c.value) != db::parse_status::ok)
-            return bad_value(c, ref.choices());
+            return bad_value(c, ref.choices(), ref.node && ref.node->vis == db::visibility::masked);
+        if (auto w = db::short_secret_warning(c.key, c.value); !w.empty())
+            warning(w);
     }
     return exit_code::success;
 }

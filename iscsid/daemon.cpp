@@ -1,5 +1,7 @@
 #include "daemon.hpp"
 
+#include "iscsi/db/schema.hpp"
+
 #include "iscsi/ibft/firmware.hpp"
 #include "iscsi/transport/login_failure.hpp"
 
@@ -245,6 +247,10 @@ asio::awaitable<ipc_message> daemon::do_login(db::node_key const& key, ipc_messa
     auto name = initiator_name(*rec, why);
     if (name.empty())
         co_return error_answer(err_idbm, why);
+    for (auto const& [k, v] : {std::pair{"node.session.auth.password", &rec->session.auth.password},
+                               std::pair{"node.session.auth.password_in", &rec->session.auth.password_in}})
+        if (auto w = db::short_secret_warning(k, *v); !w.empty())
+            std::clog << "iscsid: " << key.target << " " << key.address << "," << key.port << ": warning: " << w << "\n";
     bool const kernel = data_path_ == db::data_path::kernel ||
                         (data_path_ == db::data_path::automatic && link_ != nullptr);
     if (kernel && !link_)

@@ -111,7 +111,9 @@ AssertionResult iscsid_env::start(std::string const& log_name)
         return AssertionFailure() << "iscsid (pid " << daemon_.pid() << ") is already running";
     log_file_ = dir() / log_name;
     std::string error;
-    daemon_ = child_process::spawn({options_.programs.iscsid, "-f"}, log_file_, error);
+    std::vector<std::string> argv{options_.programs.iscsid, "-f"};
+    argv.insert(argv.end(), options_.iscsid_args.begin(), options_.iscsid_args.end());
+    daemon_ = child_process::spawn(argv, log_file_, error);
     if (!daemon_.started())
         return AssertionFailure() << "cannot start iscsid: " << error;
     return wait_for_socket();

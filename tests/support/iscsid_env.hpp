@@ -37,6 +37,8 @@ public:
         std::optional<std::string> initiator_name = "iqn.2026-12.org.example.test:host";
         /// iscsid.conf's text; none: no such file (built-in defaults).
         std::optional<std::string> iscsid_conf = std::nullopt;
+        /// More arguments for iscsid after `-f` (e.g. `-d 8`).
+        std::vector<std::string> iscsid_args = {};
     };
 
     explicit iscsid_env(options o);
@@ -49,7 +51,7 @@ public:
     /// Writes the configuration and points iscsid's and iscsiadm's
     /// environment at it; iscsiadm works (without iscsid) from here on.
     ::testing::AssertionResult prepare();
-    /// Starts `iscsid -f` logging to dir()/`log_name` and waits (bounded)
+    /// Starts `iscsid -f` (and options.iscsid_args) logging to dir()/`log_name` and waits (bounded)
     /// for its control socket.
     ::testing::AssertionResult start(std::string const& log_name = "iscsid.log");
     /// SIGTERM by PID and a bounded wait for exit status 0; SIGKILL by PID

@@ -100,6 +100,8 @@ config parse_config(std::string_view text, parse_report* report)
             if (!known && report)
                 report->warnings.push_back("line " + std::to_string(s.line) + ": unknown key '" +
                                            std::string(s.key) + "'");
+            if (auto w = short_secret_warning(s.key, s.value); !w.empty() && report)
+                report->warnings.push_back("line " + std::to_string(s.line) + ": " + w);
         },
         report);
     return c;

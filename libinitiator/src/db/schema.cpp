@@ -377,4 +377,17 @@ std::string get_node_value(node_record const& r, node_field_ref ref)
     return ref.node ? ref.node->print(r) : ref.iface->print(r.iface);
 }
 
+std::string short_secret_warning(std::string_view key, std::string_view value)
+{
+    auto const ref = find_node_field(key);
+    auto const* disc = find_discovery_field(discovery_kind::sendtargets, key);
+    bool const secret = (ref.node && ref.node->vis == visibility::masked) || (disc && disc->vis == visibility::masked);
+    if (!secret || value.empty() || value.size() >= recommended_chap_secret_bytes)
+        return {};
+    return std::string(key) + " is " + std::to_string(value.size()) + (value.size() == 1 ? " byte" : " bytes") +
+           " long: a CHAP secret shorter than " + std::to_string(recommended_chap_secret_bytes) +
+           " bytes (96 bits) can be recovered from one recorded login by an off-line dictionary attack "
+           "(RFC 7143 9.2.1); use at least 12 random characters";
+}
+
 } // namespace iscsi::db

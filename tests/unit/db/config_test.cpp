@@ -37,6 +37,22 @@ TEST(Config, UnknownKeysAndBadValuesAreWarnedAbout)
     EXPECT_EQ(c.node_defaults.session.cmds_max, 128);
 }
 
+TEST(Config, ShortChapSecretsAreWarnedAboutByKeyNeverByValue)
+{
+    parse_report report;
+    auto const c = parse_config("node.session.auth.username = me\n"
+                                "node.session.auth.password = abc\n"
+                                "node.session.auth.password_in = long-enough-secret\n"
+                                "discovery.sendtargets.auth.password = 1234567890a\n",
+                                &report);
+    ASSERT_EQ(report.warnings.size(), 2U);
+    EXPECT_EQ(report.warnings[0], "line 2: node.session.auth.password is 3 bytes long: a CHAP secret shorter than 12 "
+                                  "bytes (96 bits) can be recovered from one recorded login by an off-line "
+                                  "dictionary attack (RFC 7143 9.2.1); use at least 12 random characters");
+    EXPECT_EQ(report.warnings[1].find("line 4: discovery.sendtargets.auth.password is 11 bytes long"), 0U);
+    EXPECT_EQ(c.node_defaults.session.auth.password, "abc"); // a warning, not a refusal
+}
+
 TEST(Config, IsnsDefaultsDifferFromSendTargets)
 {
     auto const c = default_config();

@@ -163,5 +163,30 @@ TEST_F(DatabaseSafety, SecretBearingFilesAreOwnerOnly)
     EXPECT_NE(with_secrets.out.find("node.session.auth.password = pa55word-xyz\n"), std::string::npos);
 }
 
+TEST_F(DatabaseSafety, AShortChapSecretIsWarnedAboutAndNeverEchoed)
+{
+    create("iqn.2026-11.test:short");
+    // Accepted (open-iscsi accepts it too), with a warning naming the key.
+    auto const r = run_program(adm({"-m", "node", "-T", "iqn.2026-11.test:short", "-o", "update", "-n",
+                                    "node.session.auth.password_in", "-v", "tiny-pw"}));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("iscsiadm: node.session.auth.password_in is 7 bytes long: a CHAP secret shorter "
+                         "than 12 bytes"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.err.find("tiny-pw"), std::string::npos) << r.err;
+    EXPECT_EQ(read("iqn.2026-11.test:short").session.auth.password_in, "tiny-pw");
+    // Twelve bytes or more: no warning.
+    auto const ok = run_program(adm({"-m", "node", "-T", "iqn.2026-11.test:short", "-o", "update", "-n",
+                                     "node.session.auth.password_in", "-v", "twelve-bytes"}));
+    EXPECT_EQ(ok.err, "");
+    // A secret the record cannot hold (two lines) is refused without being printed.
+    auto const bad = run_program(adm({"-m", "node", "-T", "iqn.2026-11.test:short", "-o", "update", "-n",
+                                      "node.session.auth.password", "-v", "first-line\nsecond-line"}));
+    EXPECT_EQ(bad.exit_code, 7);
+    EXPECT_EQ(bad.err.find("first-line"), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find("node.session.auth.password takes a single line"), std::string::npos) << bad.err;
+}
+
 } // namespace
 } // namespace iscsiadm

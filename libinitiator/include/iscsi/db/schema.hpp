@@ -70,4 +70,13 @@ parse_status set_node_value(node_record& r, node_field_ref ref, std::string_view
 /// Reads a field's current text (as printed, never masked).
 [[nodiscard]] std::string get_node_value(node_record const& r, node_field_ref ref);
 
+/// RFC 7143 §9.2.1: a CHAP secret with fewer than 96 random bits can be
+/// recovered from one recorded exchange by an off-line dictionary attack.
+inline constexpr std::size_t recommended_chap_secret_bytes = 12;
+
+/// For a secret key (a masked field of node or discovery records) set to a
+/// non-empty value shorter than that, the warning to print: it names the
+/// key and the length, never the value. Empty otherwise.
+[[nodiscard]] std::string short_secret_warning(std::string_view key, std::string_view value);
+
 } // namespace iscsi::db
