@@ -41,7 +41,24 @@ AssertionResult write_file(fs::path const& p, std::string const& text)
 
 } // namespace
 
-iscsid_env::iscsid_env(options o) : options_(std::move(o)) {}
+namespace {
+
+/// ISCSI_TEST_<NAME>, when set, replaces a program under test: scripts/test
+/// runs these tests once more with ThreadSanitizer builds of the daemon.
+void override_from_environment(std::string& program, char const* variable)
+{
+    if (char const* v = std::getenv(variable); v && *v)
+        program = v;
+}
+
+} // namespace
+
+iscsid_env::iscsid_env(options o) : options_(std::move(o))
+{
+    override_from_environment(options_.programs.iscsid, "ISCSI_TEST_ISCSID");
+    override_from_environment(options_.programs.iscsiadm, "ISCSI_TEST_ISCSIADM");
+    override_from_environment(options_.programs.iscsi_fuse, "ISCSI_TEST_ISCSI_FUSE");
+}
 
 iscsid_env::~iscsid_env()
 {
@@ -111,7 +128,8 @@ AssertionResult iscsid_env::start(std::string const& log_name)
         return AssertionFailure() << "iscsid (pid " << daemon_.pid() << ") is already running";
     log_file_ = dir() / log_name;
     std::string error;
-    std::vector<std::string> argv{options_.programs.iscsid, "-f"};
+    std::vector<std::string> argv = options_.launcher;
+    argv.insert(argv.end(), {options_.programs.iscsid, "-f"});
     argv.insert(argv.end(), options_.iscsid_args.begin(), options_.iscsid_args.end());
     daemon_ = child_process::spawn(argv, log_file_, error);
     if (!daemon_.started())

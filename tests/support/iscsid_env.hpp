@@ -4,7 +4,9 @@
 // dir that ISCSI_ROOT points at, the control socket in a short temp dir of its
 // own, and iscsid started as a child process. The machine's /etc/iscsi and
 // iscsid are never used: the environment variables iscsid and iscsiadm read
-// point both at these dirs (the destructor restores them).
+// point both at these dirs (the destructor restores them). ISCSI_TEST_ISCSID,
+// ISCSI_TEST_ISCSIADM and ISCSI_TEST_ISCSI_FUSE, when set, replace the programs
+// (scripts/test's ThreadSanitizer step).
 //
 //   iscsi::test::iscsid_env env{{.programs = {ISCSID_BIN, ISCSIADM_BIN, ISCSI_FUSE_BIN}}};
 //   ASSERT_TRUE(env.prepare());
@@ -39,6 +41,8 @@ public:
         std::optional<std::string> iscsid_conf = std::nullopt;
         /// More arguments for iscsid after `-f` (e.g. `-d 8`).
         std::vector<std::string> iscsid_args = {};
+        /// A command iscsid runs under (e.g. setpriv with fewer capabilities).
+        std::vector<std::string> launcher = {};
     };
 
     explicit iscsid_env(options o);
@@ -57,6 +61,8 @@ public:
     /// SIGTERM by PID and a bounded wait for exit status 0; SIGKILL by PID
     /// if it does not exit. Idempotent.
     ::testing::AssertionResult stop();
+    /// Our iscsid's PID (0 before start); a launcher execs it in place.
+    [[nodiscard]] pid_t pid() const { return daemon_.pid(); }
     /// Sends `sig` to our iscsid (SIGHUP: reload), if it runs.
     void signal(int sig) const { daemon_.signal(sig); }
 
