@@ -11,12 +11,15 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <thread>
+
+#include <sys/stat.h>
 
 namespace iscsi::test {
 namespace {
@@ -120,6 +123,20 @@ AssertionResult iscsid_env::prepare()
     return AssertionSuccess();
 }
 
+namespace {
+
+/// When the socket at `p` was made (its ctime, in ns); 0 when there is none.
+/// Not the inode: ext4 hands a freed inode number out again at once.
+std::int64_t socket_made(fs::path const& p)
+{
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode))
+        return 0;
+    return std::int64_t{st.st_ctim.tv_sec} * 1'000'000'000 + st.st_ctim.tv_nsec;
+}
+
+} // namespace
+
 AssertionResult iscsid_env::start(std::string const& log_name)
 {
     if (socket_dir_.empty())
@@ -128,6 +145,7 @@ AssertionResult iscsid_env::start(std::string const& log_name)
         return AssertionFailure() << "iscsid (pid " << daemon_.pid() << ") is already running";
     log_file_ = dir() / log_name;
     std::string error;
+    stale_socket_ = socket_made(socket_path());
     std::vector<std::string> argv = options_.launcher;
     argv.insert(argv.end(), {options_.programs.iscsid, "-f"});
     argv.insert(argv.end(), options_.iscsid_args.begin(), options_.iscsid_args.end());
@@ -140,9 +158,11 @@ AssertionResult iscsid_env::start(std::string const& log_name)
 AssertionResult iscsid_env::wait_for_socket()
 {
     auto const deadline = std::chrono::steady_clock::now() + ready_timeout;
+    // iscsid removes its socket when it exits, but one killed with SIGKILL
+    // leaves it behind: only a socket made since is the new one's.
+    auto const stale = stale_socket_;
     while (std::chrono::steady_clock::now() < deadline) {
-        // iscsid removes its socket when it exits: one there is the new one's.
-        if (fs::is_socket(socket_path()))
+        if (auto const made = socket_made(socket_path()); made != 0 && made != stale)
             return AssertionSuccess();
         if (!daemon_.running())
             return AssertionFailure() << "iscsid exited with status " << daemon_.wait_for_exit(0ms).value_or(-1)
@@ -171,6 +191,13 @@ AssertionResult iscsid_env::stop()
         return AssertionFailure() << "iscsid (pid " << pid << ") exited with status " << *code << "; log:\n"
                                   << detail::tail_of(log_file_);
     return AssertionSuccess();
+}
+
+void iscsid_env::kill()
+{
+    if (daemon_.started())
+        daemon_.kill_and_reap();
+    daemon_ = child_process{};
 }
 
 run_result iscsid_env::adm(std::vector<std::string> args) const

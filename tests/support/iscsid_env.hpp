@@ -15,6 +15,7 @@
 #include "isolation.hpp"
 #include "subprocess.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <gtest/gtest.h>
 #include <optional>
@@ -61,6 +62,8 @@ public:
     /// SIGTERM by PID and a bounded wait for exit status 0; SIGKILL by PID
     /// if it does not exit. Idempotent.
     ::testing::AssertionResult stop();
+    /// SIGKILL by PID and reap: a crash, as far as iscsid can tell.
+    void kill();
     /// Our iscsid's PID (0 before start); a launcher execs it in place.
     [[nodiscard]] pid_t pid() const { return daemon_.pid(); }
     /// Sends `sig` to our iscsid (SIGHUP: reload), if it runs.
@@ -86,6 +89,7 @@ private:
     options options_;
     std::filesystem::path socket_dir_; ///< short: a Unix socket path has at most 107 bytes
     std::filesystem::path log_file_;
+    std::int64_t stale_socket_ = 0; ///< ctime of a socket a killed iscsid left behind
     std::vector<std::pair<std::string, std::optional<std::string>>> saved_variables_;
     child_process daemon_;
 };
