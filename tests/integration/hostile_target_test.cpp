@@ -1,0 +1,238 @@
+// A hostile target: a TCP server on loopback, built on our own PDU codec,
+// that answers a login with whatever a test tells it to (issue 10). Each
+// test checks that the initiator's Asio driver ends the login with a
+// specific error, fast, without waiting for data a length field claims.
+#include "iscsi/pdu/login.hpp"
+#include "iscsi/pdu/scsi_cmd.hpp"
+#include "iscsi/pdu/writer.hpp"
+#include "support/initiator_client.hpp"
+#include "support/isolation.hpp"
+#include "support/pdu_builders.hpp"
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <functional>
+#include <thread>
+
+namespace iscsi::test {
+namespace {
+
+using namespace std::chrono_literals;
+using bytes = std::vector<std::byte>;
+constexpr char const* target = "iqn.2026-12.org.example.test:hostile";
+
+/// What the target sends for one request PDU: bytes, then maybe a close.
+struct answer {
+    bytes out;
+    bool close = false;
+};
+/// The request's BHS (ITT at 16..19, ISID and TSIH at 8..15).
+using script = std::function<answer(std::span<std::byte const, 48> request)>;
+
+bytes wire(pdu::raw_pdu const& p)
+{
+    bytes out;
+    pdu::serialize(p, {}, out);
+    return out;
+}
+
+/// A login response echoing the request's ISID and ITT, as a target must.
+login_response_builder reply_to(std::span<std::byte const, 48> req)
+{
+    std::uint32_t itt_value = 0;
+    for (std::size_t i = 16; i < 20; ++i)
+        itt_value = itt_value << 8 | std::to_integer<std::uint32_t>(req[i]);
+    std::array<std::byte, 6> id{};
+    std::copy(req.begin() + 8, req.begin() + 14, id.begin());
+    return login_response().isid(isid{id}).itt(itt_value).window(1, 1).version_active(0);
+}
+
+class hostile_target {
+public:
+    explicit hostile_target(script s) : script_(std::move(s))
+    {
+        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof a;
+        if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd_, 16) != 0 ||
+            ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+            ADD_FAILURE() << "hostile target: cannot listen";
+        port_ = ntohs(a.sin_port);
+        thread_ = std::jthread([this] { serve(); });
+    }
+    ~hostile_target()
+    {
+        stop_ = true;
+        ::shutdown(fd_, SHUT_RDWR);
+        if (int c = conn_.load(); c >= 0)
+            ::shutdown(c, SHUT_RDWR);
+        thread_.join();
+        ::close(fd_);
+    }
+    hostile_target(hostile_target const&) = delete;
+    hostile_target& operator=(hostile_target const&) = delete;
+
+    [[nodiscard]] portal_address portal() const { return {"127.0.0.1", port_}; }
+    [[nodiscard]] std::uint16_t port() const { return port_; }
+    [[nodiscard]] int connections() const { return connections_; }
+    [[nodiscard]] int requests() const { return requests_; }
+
+private:
+    void serve()
+    {
+        while (!stop_) {
+            int const c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+            if (c < 0)
+                return;
+            ++connections_;
+            conn_ = c;
+            converse(c);
+            conn_ = -1;
+            ::close(c);
+        }
+    }
+    void converse(int c)
+    {
+        for (;;) {
+            std::array<std::byte, 48> bhs{};
+            if (::recv(c, bhs.data(), bhs.size(), MSG_WAITALL) != static_cast<ssize_t>(bhs.size()))
+                return;
+            auto const ahs = std::size_t{std::to_integer<std::uint8_t>(bhs[4])} * 4;
+            auto const data = std::size_t{std::to_integer<std::uint8_t>(bhs[5])} << 16 |
+                              std::size_t{std::to_integer<std::uint8_t>(bhs[6])} << 8 |
+                              std::to_integer<std::uint8_t>(bhs[7]);
+            bytes rest(ahs + (data + 3) / 4 * 4);
+            if (!rest.empty() && ::recv(c, rest.data(), rest.size(), MSG_WAITALL) != static_cast<ssize_t>(rest.size()))
+                return;
+            ++requests_;
+            auto const a = script_(std::span<std::byte const, 48>(bhs));
+            if (!a.out.empty() && ::send(c, a.out.data(), a.out.size(), MSG_NOSIGNAL) < 0)
+                return;
+            if (a.close)
+                return;
+        }
+    }
+
+    script script_;
+    int fd_ = -1;
+    std::atomic<int> conn_ = -1;
+    std::uint16_t port_ = 0;
+    std::atomic<bool> stop_ = false;
+    std::atomic<int> connections_ = 0, requests_ = 0;
+    std::jthread thread_;
+};
+
+class HostileTarget : public isolated_test {
+protected:
+    initiator_client client;
+
+    /// Logs in (a 2 s login timeout, 4 redirects at most); the error and how long it took.
+    std::pair<std::error_code, std::chrono::steady_clock::duration> login(hostile_target const& t)
+    {
+        auto p = login_to(target);
+        p.login_timeout = 2s;
+        auto const start = std::chrono::steady_clock::now();
+        auto ec = client.login(t.portal(), std::move(p));
+        return {ec, std::chrono::steady_clock::now() - start};
+    }
+};
+
+TEST_F(HostileTarget, ATruncatedLoginResponseAndACloseFailTheLogin)
+{
+    hostile_target t([](auto req) {
+        auto out = wire(reply_to(req).stage(pdu::stage::login_operational_negotiation, pdu::stage::full_feature_phase)
+                            .transit()
+                            .build());
+        out.resize(20); // half a BHS
+        return answer{out, true};
+    });
+    auto const [ec, took] = login(t);
+    EXPECT_TRUE(ec);
+    EXPECT_LT(took, 2s) << "a closed connection must not wait for the login timeout";
+    EXPECT_NE(client.diag.message.find("the target closed the connection"), std::string::npos) << client.diag.message;
+}
+
+TEST_F(HostileTarget, ADataSegmentLengthBeyondTheLimitIsRefusedUnread)
+{
+    // A header that announces 16 MiB - 1 of data and sends none: the reader
+    // must refuse it from the header (no 16 MiB buffer), not wait for it.
+    hostile_target t([](auto req) {
+        auto out = wire(reply_to(req).stage(pdu::stage::login_operational_negotiation, pdu::stage::full_feature_phase)
+                            .transit()
+                            .build());
+        out[5] = std::byte{0xff};
+        out[6] = std::byte{0xff};
+        out[7] = std::byte{0xff};
+        return answer{out, false};
+    });
+    auto const [ec, took] = login(t);
+    EXPECT_TRUE(ec);
+    EXPECT_LT(took, 2s);
+    EXPECT_NE(client.diag.message.find("announced a 16777215-byte data segment, above our MaxRecvDataSegmentLength"),
+              std::string::npos)
+        << client.diag.message;
+}
+
+TEST_F(HostileTarget, APduOfAnotherPhaseDuringLoginFailsIt)
+{
+    // A SCSI Response (opcode 0x21) where a Login Response must come.
+    hostile_target t([](auto req) {
+        auto p = scsi_response_builder().itt(0).build();
+        (void)req;
+        return answer{wire(p), false};
+    });
+    auto const [ec, took] = login(t);
+    EXPECT_TRUE(ec);
+    EXPECT_LT(took, 2s);
+    EXPECT_NE(client.diag.message.find("a PDU other than a Login Response during login (opcode 33)"),
+              std::string::npos)
+        << client.diag.message;
+}
+
+TEST_F(HostileTarget, ALoginThatNeverTransitsEndsAfterABoundedNumberOfRounds)
+{
+    // Every answer stays in the initiator's current stage, without T and
+    // without keys: a target that would keep the initiator negotiating.
+    hostile_target t([](auto req) {
+        auto const csg = static_cast<pdu::stage>(std::to_integer<unsigned>(req[1]) >> 2 & 3);
+        return answer{wire(reply_to(req).stage(csg, csg).build()), false};
+    });
+    auto const [ec, took] = login(t);
+    EXPECT_TRUE(ec);
+    EXPECT_LT(took, 2s);
+    EXPECT_NE(client.diag.message.find("too many round trips (more than 64 Login Responses)"), std::string::npos)
+        << client.diag.message;
+    EXPECT_LE(t.requests(), 65);
+}
+
+TEST_F(HostileTarget, ARedirectLoopIsFollowedOnlyMaxRedirectsTimes)
+{
+    // Target Moved Temporarily (0x0101) back to itself, on every connection.
+    std::uint16_t port = 0;
+    hostile_target t([&port](auto req) {
+        return answer{wire(reply_to(req)
+                               .status(0x01, 0x01)
+                               .keys({{"TargetAddress", "127.0.0.1:" + std::to_string(port) + ",1"}})
+                               .build()),
+                      true};
+    });
+    port = t.port();
+    auto const [ec, took] = login(t);
+    EXPECT_TRUE(ec);
+    EXPECT_LT(took, 5s);
+    EXPECT_NE(client.diag.message.find("gave up after 4 redirects"), std::string::npos) << client.diag.message;
+    EXPECT_EQ(t.connections(), static_cast<int>(client.opts.max_redirects) + 1);
+}
+
+} // namespace
+} // namespace iscsi::test
