@@ -396,7 +396,10 @@ asio::awaitable<ipc_message> daemon::logout(ipc_message const& req)
     auto rec = current_record(*s);
     auto const timeout = std::chrono::seconds(rec ? std::max(1, rec->conn.logout_timeout) : 15);
     if (s->user) {
-        if (auto ec = co_await stop_user_session(*s->user, timeout)) {
+        // iscsi-fuse's own Logout is bounded by the same logout_timeout (it
+        // was given the record's); 5 s more for detaching and unmounting.
+        // Still running after that, it is serving a mounted loop device.
+        if (auto ec = co_await stop_user_session(*s->user, timeout + std::chrono::seconds(5))) {
             s->closing = false;
             sessions_.emplace(static_cast<std::uint32_t>(*sid), s);
             co_return error_answer(err_busy, "session " + std::to_string(*sid) +

@@ -234,7 +234,9 @@ asio::awaitable<std::error_code> reconnect(kernel_link& link, kernel_session& s,
     if (auto r = co_await request(link, k::bind_conn(link.next_header(), c, s.socket.get(), true), "bind", diag); !r)
         co_return r.error();
 
-    iscsi::login::login_machine m(plan.login, iscsi::auth::system_random());
+    auto login = plan.login;
+    login.itt_assigned_by_transport = true; // the kernel's SEND_PDU sets it
+    iscsi::login::login_machine m(std::move(login), iscsi::auth::system_random());
     if (auto ec = co_await kernel_login(link, s.sid, m, diag))
         co_return ec;
     if (cancelled)

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -64,6 +65,11 @@ std::vector<std::string> arguments(iscsi::db::node_record const& n, std::string 
                                        std::to_string(n.conn.port),
                        "--target", n.name, "--initiator-name", initiator_name, "--replacement-timeout",
                        std::to_string(n.session.replacement_timeout), "--loop"});
+    // The record's timeouts hold for this data path as for the kernel's.
+    a.insert(a.end(), {"--noop-out-interval", std::to_string(n.conn.noop_out_interval), "--noop-out-timeout",
+                       std::to_string(n.conn.noop_out_timeout), "--login-timeout",
+                       std::to_string(std::max(1, n.conn.login_timeout)), "--logout-timeout",
+                       std::to_string(n.conn.logout_timeout)});
     // Where the /dev/disk/by-path links of the loop devices go (tests move it).
     if (char const* by_path = std::getenv("ISCSID_BY_PATH_DIR"); by_path && *by_path)
         a.insert(a.end(), {"--by-path-dir", by_path});

@@ -65,6 +65,14 @@ void add_login_options(CLI::App& app, login_options& o)
     app.add_option("--mutual-user", o.mutual_user, "the target's CHAP name (mutual CHAP)")->needs("--chap-user");
     app.add_option("--mutual-secret-file", o.mutual_secret_file, "file with the target's CHAP secret")->check(CLI::ExistingFile);
     app.add_option("--replacement-timeout", o.replacement_timeout, "seconds I/O waits for a lost connection")->capture_default_str();
+    auto const non_negative = CLI::NonNegativeNumber;
+    app.add_option("--noop-out-interval", o.noop_out_interval, "idle seconds before a NOP-Out ping (0: none)")
+        ->capture_default_str()->check(non_negative);
+    app.add_option("--noop-out-timeout", o.noop_out_timeout, "seconds a ping's answer may take")
+        ->capture_default_str()->check(non_negative);
+    app.add_option("--login-timeout", o.login_timeout, "seconds one login may take")
+        ->capture_default_str()->check(CLI::PositiveNumber);
+    app.add_option("--logout-timeout", o.logout_timeout, "seconds the logout may take")->capture_default_str()->check(non_negative);
 }
 
 std::string check_login_options(login_options const& o)
@@ -130,7 +138,12 @@ session::session_config session_from(char const* tool, login_options const& o)
             c.target = auth::chap_credentials{o.mutual_user, auth::secret(read_secret(tool, o.mutual_secret_file))};
         cfg.login.chap = std::move(c);
     }
-    cfg.replacement_timeout = std::chrono::duration_cast<duration>(std::chrono::duration<double>(o.replacement_timeout));
+    auto const seconds = [](double s) { return std::chrono::duration_cast<duration>(std::chrono::duration<double>(s)); };
+    cfg.replacement_timeout = seconds(o.replacement_timeout);
+    cfg.noop_out_interval = seconds(o.noop_out_interval);
+    cfg.noop_out_timeout = seconds(o.noop_out_timeout);
+    cfg.login.login_timeout = seconds(o.login_timeout);
+    cfg.logout_timeout = seconds(o.logout_timeout);
     return cfg;
 }
 

@@ -18,10 +18,15 @@ struct login_options {
     std::string portal, target, initiator_name;
     std::string chap_user, chap_secret_file, mutual_user, mutual_secret_file;
     std::vector<unsigned> luns;
+    // Seconds, as in a node record (iscsid passes the record's).
     double replacement_timeout = 120;
+    double noop_out_interval = 5, noop_out_timeout = 5;
+    double login_timeout = 15, logout_timeout = 15;
 };
 
-/// --portal, --target, --initiator-name, --lun, --chap-*, --mutual-*, --replacement-timeout.
+/// --portal, --target, --initiator-name, --lun, --chap-*, --mutual-*,
+/// --replacement-timeout, --noop-out-interval, --noop-out-timeout,
+/// --login-timeout, --logout-timeout.
 void add_login_options(CLI::App& app, login_options& o);
 /// Checks what CLI11 cannot (a CHAP user needs its secret file); the
 /// error message, or empty.

@@ -69,7 +69,8 @@ bool login_machine::check_response(pdu::login_response const& r)
     // A refusal ends the login whatever its other fields say: tgt, for one,
     // zeroes the ISID in error responses. Only successful steps are checked.
     if (r.status_class != 0) return true;
-    if (r.itt_ != login_itt) {
+    if (!response_itt_) response_itt_ = params_.itt_assigned_by_transport ? r.itt_ : login_itt;
+    if (r.itt_ != *response_itt_) {
         fail(errc::itt_mismatch);
         return false;
     }

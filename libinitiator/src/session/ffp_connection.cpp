@@ -390,9 +390,23 @@ void ffp_connection::fail(std::error_code ec, std::string detail)
     diag_.set(std::move(detail));
 }
 
-void ffp_connection::advance_stat_sn(statsn sn) noexcept
+bool ffp_connection::accept_stat_sn(statsn sn)
 {
+    // §4.2.2.2: "Initiators MUST undertake recovery actions if the
+    // difference is greater than an implementation-defined constant". Over
+    // one TCP connection at ERL 0 StatSN only ever moves by one; we allow
+    // for targets that number loosely, up to more statuses than any target
+    // has in flight.
+    constexpr std::uint32_t max_distance = 1U << 16;
+    std::uint32_t const ahead = sn.value() - exp_stat_sn_.value();
+    std::uint32_t const behind = exp_stat_sn_.value() - sn.value();
+    if (std::min(ahead, behind) > max_distance) {
+        fail(errc::sequence_error, "StatSN " + std::to_string(sn.value()) + " where " +
+                                       std::to_string(exp_stat_sn_.value()) + " was expected");
+        return false;
+    }
     if (sn + 1 > exp_stat_sn_) exp_stat_sn_ = sn + 1;
+    return true;
 }
 
 } // namespace iscsi::session

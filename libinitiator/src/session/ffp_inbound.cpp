@@ -58,7 +58,7 @@ void ffp_connection::on_scsi_response(pdu::raw_pdu const& raw)
     diagnostics d;
     auto r = pdu::decode_scsi_response(raw, &d);
     if (!r) return fail(r.error(), d.message);
-    advance_stat_sn(r->stat_sn);
+    if (!accept_stat_sn(r->stat_sn)) return;
     window_.update(r->exp_cmd_sn, r->max_cmd_sn);
     task* t = task_for(r->itt_, task_kind::scsi, "SCSI Response");
     if (!t) return;
@@ -98,7 +98,7 @@ void ffp_connection::on_data_in(pdu::raw_pdu const& raw)
     t.received = std::max(t.received, static_cast<std::uint32_t>(end));
     if (r->status_present) {
         // Phase collapse (§11.7.4): status in the last Data-In, no SCSI Response.
-        advance_stat_sn(r->stat_sn);
+        if (!accept_stat_sn(r->stat_sn)) return;
         t.out.status = r->status;
         t.out.residual = r->residual_count;
         t.out.underflow = r->residual_underflow;
@@ -177,7 +177,7 @@ void ffp_connection::on_nop_in(pdu::raw_pdu const& raw)
     window_.update(r->exp_cmd_sn, r->max_cmd_sn);
     if (r->itt_ != reserved_itt) {
         // The answer to our ping (§11.19): StatSN advances for it.
-        advance_stat_sn(r->stat_sn);
+        if (!accept_stat_sn(r->stat_sn)) return;
         task* t = task_for(r->itt_, task_kind::nop, "NOP-In");
         if (!t) return;
         t->ping = std::move(r->data);
@@ -202,7 +202,7 @@ void ffp_connection::on_text_response(pdu::raw_pdu const& raw)
     diagnostics d;
     auto r = pdu::decode_text_response(raw, &d);
     if (!r) return fail(r.error(), d.message);
-    advance_stat_sn(r->stat_sn);
+    if (!accept_stat_sn(r->stat_sn)) return;
     window_.update(r->exp_cmd_sn, r->max_cmd_sn);
     task* found = task_for(r->itt_, task_kind::text, "Text Response");
     if (!found) return;
@@ -243,7 +243,7 @@ void ffp_connection::on_logout_response(pdu::raw_pdu const& raw)
     diagnostics d;
     auto r = pdu::decode_logout_response(raw, &d);
     if (!r) return fail(r.error(), d.message);
-    advance_stat_sn(r->stat_sn);
+    if (!accept_stat_sn(r->stat_sn)) return;
     window_.update(r->exp_cmd_sn, r->max_cmd_sn);
     task* t = task_for(r->itt_, task_kind::logout, "Logout Response");
     if (!t) return;
@@ -257,7 +257,7 @@ void ffp_connection::on_reject(pdu::raw_pdu const& raw)
     diagnostics d;
     auto r = pdu::decode_reject(raw, &d);
     if (!r) return fail(r.error(), d.message);
-    advance_stat_sn(r->stat_sn);
+    if (!accept_stat_sn(r->stat_sn)) return;
     window_.update(r->exp_cmd_sn, r->max_cmd_sn);
     // The rejected PDU's header comes back in the data segment (§11.17.1);
     // its ITT (bytes 16..19) names the task that failed.
@@ -270,7 +270,7 @@ void ffp_connection::on_async(pdu::raw_pdu const& raw)
     diagnostics d;
     auto r = pdu::decode_async_message(raw, &d);
     if (!r) return fail(r.error(), d.message);
-    advance_stat_sn(r->stat_sn);
+    if (!accept_stat_sn(r->stat_sn)) return;
     window_.update(r->exp_cmd_sn, r->max_cmd_sn);
     auto const e = static_cast<unsigned>(r->event);
     events_.push_back(e <= 5 ? static_cast<async_event>(e) : async_event::vendor);
@@ -282,7 +282,7 @@ void ffp_connection::on_tmf_response(pdu::raw_pdu const& raw)
     diagnostics d;
     auto r = pdu::decode_task_mgmt_response(raw, &d);
     if (!r) return fail(r.error(), d.message);
-    advance_stat_sn(r->stat_sn);
+    if (!accept_stat_sn(r->stat_sn)) return;
     window_.update(r->exp_cmd_sn, r->max_cmd_sn);
     task* t = task_for(r->itt_, task_kind::tmf, "Task Management Function Response");
     if (!t) return;

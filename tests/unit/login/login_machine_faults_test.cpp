@@ -137,6 +137,33 @@ TEST_F(LoginMachine, ResponseForAnotherIttIsRefused)
     EXPECT_EQ(machine().error(), errc::itt_mismatch);
 }
 
+// iscsid recovering a kernel session logs in through SEND_PDU, and Linux's
+// libiscsi writes its own ITT over ours: the login task's index with the
+// session's age (one more after each recovery) in bits 28-31.
+TEST_F(LoginMachine, TheTransportsIttIsFollowedWhenItAssignsTheTag)
+{
+    auto p = no_auth_params();
+    p.itt_assigned_by_transport = true;
+    start(p);
+    (void)sent();
+    feed(reply(security, operational).itt(0x20000003).keys({{"AuthMethod", "None"}, {"TargetPortalGroupTag", "1"}}));
+    (void)sent();
+    feed(reply(operational, full_feature).itt(0x20000003).tsih(5).window(10, 41).keys(target_answers()));
+    EXPECT_EQ(machine().state(), login_state::full_feature_phase) << failure();
+}
+
+TEST_F(LoginMachine, TheTransportsIttMayNotChangeWithinTheLogin)
+{
+    auto p = no_auth_params();
+    p.itt_assigned_by_transport = true;
+    start(p);
+    (void)sent();
+    feed(reply(security, operational).itt(0x20000003).keys({{"AuthMethod", "None"}, {"TargetPortalGroupTag", "1"}}));
+    (void)sent();
+    feed(reply(operational, full_feature).itt(0x30000003).tsih(5).window(10, 41).keys(target_answers()));
+    EXPECT_EQ(machine().error(), errc::itt_mismatch);
+}
+
 TEST_F(LoginMachine, ResponseForAnotherIsidIsRefused)
 {
     start();

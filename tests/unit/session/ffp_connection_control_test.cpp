@@ -327,6 +327,53 @@ TEST_F(FfpConnection, ResponseForAnUnknownIttFails)
     EXPECT_NE(conn().diag().message.find("999"), std::string::npos);
 }
 
+// §4.2.2.2: StatSN. ExpStatSN is 100 here.
+TEST_F(FfpConnection, AStatSnSomewhatAheadIsFollowed)
+{
+    open();
+    itt const tag = conn().submit(tur_request());
+    (void)sent_raw();
+    feed(scsi_response().itt(tag.value()).stat_sn(105).window(11, 41));
+    EXPECT_FALSE(completed().error);
+    EXPECT_EQ(conn().exp_stat_sn(), statsn{106}) << "a loosely numbering target is followed";
+    EXPECT_FALSE(conn().error());
+}
+
+TEST_F(FfpConnection, AStatSnJumpFailsTheConnectionAndCompletesNothing)
+{
+    open();
+    itt const tag = conn().submit(tur_request());
+    (void)sent_raw();
+    feed(scsi_response().itt(tag.value()).stat_sn(100 + (1U << 20)).window(11, 41));
+    EXPECT_EQ(conn().error(), errc::sequence_error);
+    EXPECT_NE(conn().diag().message.find("StatSN 1048676 where 100 was expected"), std::string::npos)
+        << conn().diag().message;
+    EXPECT_TRUE(nothing_completed()) << "a status out of step is not believed";
+    EXPECT_EQ(conn().exp_stat_sn(), statsn{100});
+}
+
+TEST_F(FfpConnection, AStatSnFarBehindFailsTheConnectionToo)
+{
+    open();
+    itt const tag = conn().submit_nop();
+    (void)sent_raw();
+    feed(nop_in().itt(tag.value()).stat_sn(100 - (1U << 17)));
+    EXPECT_EQ(conn().error(), errc::sequence_error);
+    EXPECT_TRUE(nothing_completed());
+}
+
+TEST_F(FfpConnection, StatSnWrapsAroundAsASerialNumber)
+{
+    auto p = lio_params();
+    p.exp_stat_sn = statsn{0xfffffffe};
+    open(p);
+    itt const tag = conn().submit(tur_request());
+    (void)sent_raw();
+    feed(scsi_response().itt(tag.value()).stat_sn(1).window(11, 41));
+    EXPECT_FALSE(completed().error) << "RFC 1982: 1 is three ahead of 0xfffffffe";
+    EXPECT_EQ(conn().exp_stat_sn(), statsn{2});
+}
+
 TEST_F(FfpConnection, ResponseOfTheWrongKindForATaskFails)
 {
     open();

@@ -92,6 +92,9 @@ private:
 
     /// Login Requests use one task tag for the whole login (§11.12.4 allows any).
     static constexpr itt login_itt{0};
+    /// What responses must carry: login_itt, or the transport's (the first
+    /// response's) when it assigns the tag.
+    std::optional<itt> response_itt_;
     void continue_after_transit(pdu::login_response const& r);
 
     login_params params_;

@@ -46,6 +46,13 @@ struct login_params {
     unsigned max_round_trips = 64;
     /// Bound on one continued (C bit) login text from the target.
     std::size_t max_text_bytes = 64 * 1024;
+    /// The transport puts its own Initiator Task Tag on our Login Requests.
+    /// Linux's libiscsi does when iscsid logs in through the kernel
+    /// (SEND_PDU while recovering a session): its login task's index with
+    /// the session's age in the top bits, and the age changes with every
+    /// recovery. The first Login Response's ITT then stands for the login,
+    /// and every later response must carry the same.
+    bool itt_assigned_by_transport = false;
 };
 
 /// The outcome of a login that reached FullFeaturePhase.

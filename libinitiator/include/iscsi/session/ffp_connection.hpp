@@ -127,7 +127,10 @@ private:
     void send_data_out(itt tag, task& t, ttt target_tag, std::uint32_t offset, std::uint32_t length);
     void complete(itt tag, std::error_code ec = {});
     void fail(std::error_code ec, std::string detail);
-    void advance_stat_sn(statsn sn) noexcept;
+    /// Takes a response's StatSN (§4.2.2.2): ExpStatSN follows it, unless
+    /// it is so far from ExpStatSN that the connection must be out of step;
+    /// then the connection fails and this returns false.
+    [[nodiscard]] bool accept_stat_sn(statsn sn);
 
     task* task_for(itt tag, task_kind kind, char const* what);
     void on_scsi_response(pdu::raw_pdu const& raw);
