@@ -76,9 +76,10 @@ tgt_target() {
 }
 
 # iscsid_start [ARGS]: our daemon in the background, logging to
-# /tmp/iscsid.log; waits until its control socket answers.
+# /tmp/iscsid.log; waits until its control socket answers. ISCSID_LAUNCHER
+# (e.g. "setpriv --bounding-set=...") runs it, when set.
 iscsid_start() {
-    iscsid -f "$@" >> /tmp/iscsid.log 2>&1 &
+    ${ISCSID_LAUNCHER:-} iscsid -f "$@" >> /tmp/iscsid.log 2>&1 &
     ISCSID_PID=$!
     WAIT_S=10 wait_for -S /run/iscsid/control.sock || { cat /tmp/iscsid.log; fail "iscsid did not start"; }
 }
