@@ -7,20 +7,17 @@
 #include "iscsi/pdu/writer.hpp"
 #include "support/initiator_client.hpp"
 #include "support/isolation.hpp"
+#include "support/loopback_listener.hpp"
 #include "support/pdu_builders.hpp"
 
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <functional>
-#include <thread>
 
 namespace iscsi::test {
 namespace {
@@ -64,52 +61,17 @@ bytes login_accepted(std::span<std::byte const, 48> req)
                     .build());
 }
 
+/// Answers each request PDU of each connection as the script says.
 class hostile_target {
 public:
-    explicit hostile_target(script s) : script_(std::move(s))
-    {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd_, 16) != 0 ||
-            ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-            ADD_FAILURE() << "hostile target: cannot listen";
-        port_ = ntohs(a.sin_port);
-        thread_ = std::jthread([this] { serve(); });
-    }
-    ~hostile_target()
-    {
-        stop_ = true;
-        ::shutdown(fd_, SHUT_RDWR);
-        if (int c = conn_.load(); c >= 0)
-            ::shutdown(c, SHUT_RDWR);
-        thread_.join();
-        ::close(fd_);
-    }
-    hostile_target(hostile_target const&) = delete;
-    hostile_target& operator=(hostile_target const&) = delete;
+    explicit hostile_target(script s) : script_(std::move(s)), listener_([this](int c) { converse(c); }) {}
 
-    [[nodiscard]] portal_address portal() const { return {"127.0.0.1", port_}; }
-    [[nodiscard]] std::uint16_t port() const { return port_; }
-    [[nodiscard]] int connections() const { return connections_; }
+    [[nodiscard]] portal_address portal() const { return listener_.portal(); }
+    [[nodiscard]] std::uint16_t port() const { return listener_.port(); }
+    [[nodiscard]] int connections() const { return listener_.connections(); }
     [[nodiscard]] int requests() const { return requests_; }
 
 private:
-    void serve()
-    {
-        while (!stop_) {
-            int const c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-            if (c < 0)
-                return;
-            ++connections_;
-            conn_ = c;
-            converse(c);
-            conn_ = -1;
-            ::close(c);
-        }
-    }
     void converse(int c)
     {
         for (;;) {
@@ -133,12 +95,8 @@ private:
     }
 
     script script_;
-    int fd_ = -1;
-    std::atomic<int> conn_ = -1;
-    std::uint16_t port_ = 0;
-    std::atomic<bool> stop_ = false;
-    std::atomic<int> connections_ = 0, requests_ = 0;
-    std::jthread thread_;
+    std::atomic<int> requests_ = 0;
+    loopback_listener listener_; // last: its thread stops before the rest goes
 };
 
 class HostileTarget : public isolated_test {

@@ -7,6 +7,7 @@
 #include "iscsi/transport/isns.hpp"
 #include "support/initiator_client.hpp"
 #include "support/isnsd_process.hpp"
+#include "support/loopback_listener.hpp"
 #include "support/target_process.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -14,11 +15,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <thread>
-#include <unistd.h>
 
 namespace iscsi::test {
 namespace {
@@ -199,59 +197,35 @@ TEST_F(IsnsDiscovery, NothingListeningIsAConnectionError)
 /// A server on 127.0.0.1 that reads one request and answers with what
 /// `reply` makes of the request's Transaction ID, then keeps the
 /// connection open until the test ends.
+/// Answers the first request of a connection with `reply(its xid)`, then
+/// reads until the client closes.
 class hostile_server {
 public:
     explicit hostile_server(std::function<std::vector<std::uint8_t>(std::uint16_t xid)> reply)
-        : reply_(std::move(reply))
+        : reply_(std::move(reply)), listener_([this](int c) { answer(c); })
     {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd_, 1) != 0 ||
-            ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-            ADD_FAILURE() << "hostile server: cannot listen";
-        port_ = ntohs(a.sin_port);
-        thread_ = std::jthread([this] { serve(); });
     }
-    ~hostile_server()
-    {
-        ::shutdown(fd_, SHUT_RDWR);
-        if (conn_ >= 0)
-            ::shutdown(conn_, SHUT_RDWR);
-        thread_.join();
-        ::close(fd_);
-        if (conn_ >= 0)
-            ::close(conn_);
-    }
-    [[nodiscard]] portal_address portal() const { return {"127.0.0.1", port_}; }
+    [[nodiscard]] portal_address portal() const { return listener_.portal(); }
 
 private:
-    void serve()
+    void answer(int c) const
     {
-        conn_ = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-        if (conn_ < 0)
-            return;
         std::uint8_t h[12];
-        if (::recv(conn_, h, sizeof h, MSG_WAITALL) != sizeof h)
+        if (::recv(c, h, sizeof h, MSG_WAITALL) != sizeof h)
             return;
         std::vector<std::uint8_t> body(static_cast<std::size_t>(h[4] << 8 | h[5]));
-        if (!body.empty() && ::recv(conn_, body.data(), body.size(), MSG_WAITALL) != static_cast<ssize_t>(body.size()))
+        if (!body.empty() && ::recv(c, body.data(), body.size(), MSG_WAITALL) != static_cast<ssize_t>(body.size()))
             return;
         auto out = reply_(static_cast<std::uint16_t>(h[8] << 8 | h[9]));
         if (!out.empty())
-            (void)::send(conn_, out.data(), out.size(), MSG_NOSIGNAL);
+            (void)::send(c, out.data(), out.size(), MSG_NOSIGNAL);
         char sink;
-        while (::recv(conn_, &sink, 1, 0) > 0) {
+        while (::recv(c, &sink, 1, 0) > 0) {
         }
     }
 
     std::function<std::vector<std::uint8_t>(std::uint16_t)> reply_;
-    int fd_ = -1;
-    int conn_ = -1;
-    std::uint16_t port_ = 0;
-    std::jthread thread_;
+    loopback_listener listener_; // last: its thread stops before reply_ goes
 };
 
 /// A DevAttrQryRsp of one PDU carrying `payload`, for transaction `xid`.
