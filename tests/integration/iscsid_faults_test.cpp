@@ -3,6 +3,7 @@
 // logins run. Afterwards the sessions, the loop devices and the database
 // must agree, and nothing may be left half-done.
 #include "support/iscsid_env.hpp"
+#include "support/iscsid_fixture.hpp"
 #include "support/isolation.hpp"
 #include "support/subprocess.hpp"
 #include "support/target_process.hpp"
@@ -29,26 +30,18 @@ std::size_t count_lines(std::string const& text, std::string const& needle)
     return n;
 }
 
-class IscsidFaults : public isolated_test {
-protected:
-    tgtd_process tgt;
-    iscsid_env env{{.programs = {ISCSID_BIN, ISCSIADM_BIN, ISCSI_FUSE_BIN}}};
+std::vector<target_config> fault_targets()
+{
+    std::vector<target_config> v;
+    for (int i = 0; i < targets; ++i)
+        v.push_back({.iqn = target_name(i), .size_mib = 8});
+    return v;
+}
 
-    void SetUp() override
-    {
-        isolated_test::SetUp();
-        ASSERT_TRUE(tgt.start());
-        for (int i = 0; i < targets; ++i)
-            ASSERT_TRUE(tgt.add_target({.iqn = target_name(i), .size_mib = 8}));
-        ASSERT_TRUE(env.prepare());
-        ASSERT_TRUE(env.adm({"-m", "discovery", "-t", "sendtargets", "-p", tgt.portal().to_string()}).ok());
-        ASSERT_TRUE(env.start());
-    }
-    void TearDown() override
-    {
-        (void)env.adm({"-m", "node", "-U", "all"});
-        EXPECT_TRUE(env.stop());
-    }
+class IscsidFaults : public iscsid_with_tgtd {
+protected:
+    IscsidFaults() : iscsid_with_tgtd({ISCSID_BIN, ISCSIADM_BIN, ISCSI_FUSE_BIN}, fault_targets()) {}
+
     /// One line per session in `-m session`, after a bounded wait for iscsid.
     std::string sessions() const
     {

@@ -3,6 +3,7 @@
 // against a real tgtd gives a loop block device that carries data, `-m
 // session` lists the session as "user:", and logout detaches it.
 #include "support/iscsid_env.hpp"
+#include "support/iscsid_fixture.hpp"
 #include "support/isolation.hpp"
 #include "support/subprocess.hpp"
 #include "support/target_process.hpp"
@@ -26,28 +27,10 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 constexpr char const* iqn = "iqn.2026-12.org.example.test:user";
 
-class IscsidUserSpace : public isolated_test {
+class IscsidUserSpace : public iscsid_with_tgtd {
 protected:
-    tgtd_process tgt;
-    iscsid_env env{{.programs = {ISCSID_BIN, ISCSIADM_BIN, ISCSI_FUSE_BIN}}};
+    IscsidUserSpace() : iscsid_with_tgtd({ISCSID_BIN, ISCSIADM_BIN, ISCSI_FUSE_BIN}, {{.iqn = iqn, .size_mib = 64}}) {}
 
-    void SetUp() override
-    {
-        isolated_test::SetUp();
-        ASSERT_TRUE(tgt.start());
-        ASSERT_TRUE(tgt.add_target({.iqn = iqn, .size_mib = 64}));
-        ASSERT_TRUE(env.prepare());
-        auto r = adm({"-m", "discovery", "-t", "sendtargets", "-p", tgt.portal().to_string()});
-        ASSERT_TRUE(r.ok()) << r.err;
-        ASSERT_TRUE(env.start());
-    }
-    void TearDown() override
-    {
-        (void)adm({"-m", "node", "-U", "all"});
-        EXPECT_TRUE(env.stop());
-    }
-    run_result adm(std::vector<std::string> args) const { return env.adm(std::move(args)); }
-    std::string log() const { return env.log(); }
     /// The loop devices backed by the session's LUN files.
     std::string loop_of(std::uint32_t sid) const
     {

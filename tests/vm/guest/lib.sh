@@ -334,6 +334,11 @@ systemd_units_adopted() {
         [ "$_st" = active ] || fail "$_u is $_st: $(systemctl status --no-pager "$_u" 2>&1)
 $(journalctl -b --no-pager -o cat -u iscsid.service -u iscsid-adopt.service -u iscsi.service 2>&1 | tail -n 30)"
     done
+    # The unit's CapabilityBoundingSet: CAP_SYS_ADMIN (21), CAP_SYS_MODULE
+    # (16) and CAP_NET_ADMIN (12).
+    _pid=$(systemctl show -P MainPID iscsid.service)
+    _bnd=$(awk '/^CapBnd:/ { print $2 }' "/proc/$_pid/status")
+    [ "$_bnd" = 0000000000211000 ] || fail "iscsid (pid $_pid) has bounding set $_bnd"
     _got=$(iscsiadm -m session 2>&1) || fail "iscsiadm -m session: $_got"
     [ "$_got" = "tcp: [$sid] $SANBOOT_HOST:3260,1 $SANBOOT_IQN (non-flash)" ] ||
         fail "iscsiadm -m session: '$_got'"
