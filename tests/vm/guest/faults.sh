@@ -39,7 +39,7 @@ net_nft() {  # HOOK RULE
     net_clear
     nft add table inet faults &&
         nft add chain inet faults c "{ type filter hook $1 priority 0; }" &&
-        nft add rule inet faults c $2 || ffail "nft $2"
+        nft add rule inet faults c "$2" || ffail "nft $2"
     log "nft $1: $2 ($(ms) ms)"
 }
 # The target stops answering: whatever it sends with a payload is dropped
@@ -91,6 +91,7 @@ verify_acked() {
     _n=0
     for _b in $(cat /tmp/acked); do
         _want=$(dd if=/tmp/pattern bs=$F_BS skip="$_b" count=1 2> /dev/null | md5sum)
+        # shellcheck disable=SC2086 # no flag: no argument
         _got=$(dd if="$1" bs=$F_BS skip="$_b" count=1 ${3:-} 2> /dev/null | md5sum)
         [ "$_want" = "$_got" ] || ffail "$2: acknowledged block $_b does not hold what was written"
         _n=$((_n + 1))
