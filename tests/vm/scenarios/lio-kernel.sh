@@ -71,6 +71,23 @@ iscsid_start
 grep -q "session 1: adopted" /tmp/iscsid.log || { cat /tmp/iscsid.log; fail "iscsid did not adopt session 1"; }
 [ "$(iscsiadm -m session)" = "tcp: [1] 127.0.0.1:3260,1 $IQN (non-flash)" ] || fail "listing after restart"
 
+# iscsid killed (SIGKILL: a crash, its socket left behind): the disk keeps
+# working, and the next iscsid adopts the session again.
+kill -9 "$ISCSID_PID"
+wait "$ISCSID_PID" 2>/dev/null || true
+dd if=/tmp/while-down of="/dev/$disk" bs=64k seek=16 oflag=direct 2>/dev/null || fail "the disk stopped working after iscsid was killed"
+ready=$(grep -c "ready on" /tmp/iscsid.log)
+iscsid_start
+# (iscsid_start returns as soon as a socket exists; the old one does.)
+left=100
+until [ "$(grep -c "ready on" /tmp/iscsid.log)" -gt "$ready" ] &&
+    [ "$(grep -c "session 1: adopted" /tmp/iscsid.log)" = 2 ]; do
+    left=$((left - 1))
+    [ "$left" -gt 0 ] || { cat /tmp/iscsid.log; fail "no new iscsid adopted session 1 within 10 s of the SIGKILL"; }
+    sleep 0.1
+done
+[ "$(iscsiadm -m session)" = "tcp: [1] 127.0.0.1:3260,1 $IQN (non-flash)" ] || fail "listing after the kill"
+
 t0=$(ms)
 run iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 --logout
 t1=$(ms)
