@@ -32,8 +32,9 @@ struct daemon_settings {
     std::string startup;
     /// iscsid.safe_logout: refuse to log out a session whose disks are mounted.
     bool safe_logout = false;
-    /// iscsid.ipc_auth_uid: authorise control requests by the peer's uid (0)
-    /// alone, without also requiring the account to be named root.
+    /// iscsid.ipc_auth_uid: open-iscsi's choice between uid 0 alone (Yes)
+    /// and uid 0 named "root" (No). Parsed and kept for compatibility; our
+    /// iscsid always authorises by uid 0 alone (docs/compat.md).
     bool ipc_auth_uid = false;
     /// iscsid.data_path.
     data_path path = data_path::automatic;
