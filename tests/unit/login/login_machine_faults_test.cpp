@@ -140,27 +140,31 @@ TEST_F(LoginMachine, ResponseForAnotherIttIsRefused)
 // iscsid recovering a kernel session logs in through SEND_PDU, and Linux's
 // libiscsi writes its own ITT over ours: the login task's index with the
 // session's age (one more after each recovery) in bits 28-31.
-TEST_F(LoginMachine, TheTransportsIttIsFollowedWhenItAssignsTheTag)
+class LoginThroughTheKernel : public login_transcript {
+protected:
+    /// A login whose security step's response carries ITT 0x20000003 and
+    /// whose operational step's carries `final_itt`.
+    void login_answered_with(std::uint32_t final_itt)
+    {
+        auto p = no_auth_params();
+        p.itt_assigned_by_transport = true;
+        start(p);
+        (void)sent();
+        feed(reply(security, operational).itt(0x20000003).keys({{"AuthMethod", "None"}, {"TargetPortalGroupTag", "1"}}));
+        (void)sent();
+        feed(reply(operational, full_feature).itt(final_itt).tsih(5).window(10, 41).keys(target_answers()));
+    }
+};
+
+TEST_F(LoginThroughTheKernel, TheTransportsIttIsFollowed)
 {
-    auto p = no_auth_params();
-    p.itt_assigned_by_transport = true;
-    start(p);
-    (void)sent();
-    feed(reply(security, operational).itt(0x20000003).keys({{"AuthMethod", "None"}, {"TargetPortalGroupTag", "1"}}));
-    (void)sent();
-    feed(reply(operational, full_feature).itt(0x20000003).tsih(5).window(10, 41).keys(target_answers()));
+    login_answered_with(0x20000003);
     EXPECT_EQ(machine().state(), login_state::full_feature_phase) << failure();
 }
 
-TEST_F(LoginMachine, TheTransportsIttMayNotChangeWithinTheLogin)
+TEST_F(LoginThroughTheKernel, TheTransportsIttMayNotChangeWithinTheLogin)
 {
-    auto p = no_auth_params();
-    p.itt_assigned_by_transport = true;
-    start(p);
-    (void)sent();
-    feed(reply(security, operational).itt(0x20000003).keys({{"AuthMethod", "None"}, {"TargetPortalGroupTag", "1"}}));
-    (void)sent();
-    feed(reply(operational, full_feature).itt(0x30000003).tsih(5).window(10, 41).keys(target_answers()));
+    login_answered_with(0x30000003);
     EXPECT_EQ(machine().error(), errc::itt_mismatch);
 }
 
