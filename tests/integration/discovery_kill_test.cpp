@@ -46,9 +46,10 @@ protected:
             ASSERT_TRUE(tgt.add_target({.iqn = "iqn.2026-12.org.example.test:kill-" + std::to_string(i), .size_mib = 0}));
         ASSERT_TRUE(env.prepare());
     }
+    /// iscsiadm's arguments for a SendTargets discovery of our tgtd.
     std::vector<std::string> discovery() const
     {
-        return {ISCSIADM_BIN, "-m", "discovery", "-t", "sendtargets", "-p", tgt.portal().to_string()};
+        return {"-m", "discovery", "-t", "sendtargets", "-p", tgt.portal().to_string()};
     }
     fs::path etc() const { return env.dir() / "etc"; }
     void forget_discoveries() const
@@ -90,7 +91,7 @@ TEST_F(DiscoveryKill, ADiscoveryKilledWhileWritingLeavesOnlyWholeRecords)
     // How long a whole discovery takes here, so the kills can aim at its
     // second half, where the records are written.
     auto const t0 = std::chrono::steady_clock::now();
-    auto const first = env.adm({"-m", "discovery", "-t", "sendtargets", "-p", tgt.portal().to_string()});
+    auto const first = env.adm(discovery());
     auto const whole = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
     ASSERT_TRUE(first.ok()) << first.err;
     ASSERT_EQ(inspect().records, targets);
@@ -101,7 +102,9 @@ TEST_F(DiscoveryKill, ADiscoveryKilledWhileWritingLeavesOnlyWholeRecords)
     for (int round = 0; round < 12; ++round) {
         forget_discoveries();
         std::string error;
-        auto child = child_process::spawn(discovery(), env.dir() / "discovery.log", error);
+        auto argv = discovery();
+        argv.insert(argv.begin(), ISCSIADM_BIN);
+        auto child = child_process::spawn(argv, env.dir() / "discovery.log", error);
         ASSERT_TRUE(child.started()) << error;
         std::this_thread::sleep_for(std::chrono::microseconds(delay(rng)));
         if (child.running()) {
@@ -130,7 +133,7 @@ TEST_F(DiscoveryKill, ADiscoveryKilledWhileWritingLeavesOnlyWholeRecords)
 
     // The next discovery, over whatever the last dead one left, completes
     // the set and sweeps its temporaries.
-    auto const again = env.adm({"-m", "discovery", "-t", "sendtargets", "-p", tgt.portal().to_string()});
+    auto const again = env.adm(discovery());
     ASSERT_TRUE(again.ok()) << again.err;
     auto const s = inspect();
     EXPECT_EQ(s.records, targets);

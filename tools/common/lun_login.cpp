@@ -65,14 +65,14 @@ void add_login_options(CLI::App& app, login_options& o)
     app.add_option("--mutual-user", o.mutual_user, "the target's CHAP name (mutual CHAP)")->needs("--chap-user");
     app.add_option("--mutual-secret-file", o.mutual_secret_file, "file with the target's CHAP secret")->check(CLI::ExistingFile);
     app.add_option("--replacement-timeout", o.replacement_timeout, "seconds I/O waits for a lost connection")->capture_default_str();
-    auto const non_negative = CLI::NonNegativeNumber;
     app.add_option("--noop-out-interval", o.noop_out_interval, "idle seconds before a NOP-Out ping (0: none)")
-        ->capture_default_str()->check(non_negative);
+        ->capture_default_str()->check(CLI::NonNegativeNumber);
     app.add_option("--noop-out-timeout", o.noop_out_timeout, "seconds a ping's answer may take")
-        ->capture_default_str()->check(non_negative);
+        ->capture_default_str()->check(CLI::NonNegativeNumber);
     app.add_option("--login-timeout", o.login_timeout, "seconds one login may take")
         ->capture_default_str()->check(CLI::PositiveNumber);
-    app.add_option("--logout-timeout", o.logout_timeout, "seconds the logout may take")->capture_default_str()->check(non_negative);
+    app.add_option("--logout-timeout", o.logout_timeout, "seconds the logout may take")
+        ->capture_default_str()->check(CLI::NonNegativeNumber);
 }
 
 std::string check_login_options(login_options const& o)

@@ -398,9 +398,7 @@ bool ffp_connection::accept_stat_sn(statsn sn)
     // for targets that number loosely, up to more statuses than any target
     // has in flight.
     constexpr std::uint32_t max_distance = 1U << 16;
-    std::uint32_t const ahead = sn.value() - exp_stat_sn_.value();
-    std::uint32_t const behind = exp_stat_sn_.value() - sn.value();
-    if (std::min(ahead, behind) > max_distance) {
+    if (std::min(sn.distance_from(exp_stat_sn_), exp_stat_sn_.distance_from(sn)) > max_distance) {
         fail(errc::sequence_error, "StatSN " + std::to_string(sn.value()) + " where " +
                                        std::to_string(exp_stat_sn_.value()) + " was expected");
         return false;
